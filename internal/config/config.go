@@ -1,0 +1,152 @@
+// Package config holds Revival's configuration: the file format (TOML),
+// its defaults, and validation. Flags of `revival serve` override file
+// values; both end up in one Config.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Off is the listen value that disables a network.
+const Off = "off"
+
+// Config is the whole runtime configuration.
+type Config struct {
+	// Data is the data directory: the SQLite store lives there.
+	Data     string   `toml:"data"`
+	Store    Store    `toml:"store"`
+	Log      Log      `toml:"log"`
+	Accounts Accounts `toml:"accounts"`
+	Slsk     Slsk     `toml:"slsk"`
+	Admin    Admin    `toml:"admin"`
+}
+
+// Store selects the database. Driver "sqlite" (default) uses Data/revival.db;
+// "postgres" uses DSN.
+type Store struct {
+	Driver string `toml:"driver"`
+	DSN    string `toml:"dsn"`
+}
+
+// Log configures structured logging.
+type Log struct {
+	Level  string `toml:"level"`  // debug, info, warn, error
+	Format string `toml:"format"` // text or json
+}
+
+// Accounts configures the shared accounts.
+type Accounts struct {
+	// BcryptCost for new password hashes (4–31; default 10). Lower it only
+	// for load tests.
+	BcryptCost int `toml:"bcrypt_cost"`
+}
+
+// Slsk configures the Soulseek server.
+type Slsk struct {
+	Listen          string   `toml:"listen"` // default ":2242"; "off" disables
+	Greeting        string   `toml:"greeting"`
+	PrivateMode     bool     `toml:"private_mode"` // refuse unknown names instead of registering them
+	MaxUsers        int      `toml:"max_users"`
+	Distributed     string   `toml:"distributed"` // roots (default), tree, direct
+	MaxConnsPerIP   int      `toml:"max_conns_per_ip"`
+	IdleTimeout     Duration `toml:"idle_timeout"`
+	ExcludedPhrases []string `toml:"excluded_phrases"`
+}
+
+// Admin configures the HTTP listener for /metrics and /healthz.
+type Admin struct {
+	Listen string `toml:"listen"` // default "127.0.0.1:8242"; "off" disables
+}
+
+// Duration is a time.Duration written as "90s" in TOML.
+type Duration struct{ time.Duration }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	d.Duration = v
+	return err
+}
+
+// Default returns the configuration `revival serve` uses with no file and
+// no flags: every network on its usual port, SQLite in ./revival-data.
+func Default() Config {
+	return Config{
+		Data:     "./revival-data",
+		Store:    Store{Driver: "sqlite"},
+		Log:      Log{Level: "info", Format: "text"},
+		Accounts: Accounts{BcryptCost: 10},
+		Slsk:     Slsk{Listen: ":2242", Greeting: "Welcome to Revival", Distributed: "roots", MaxConnsPerIP: 32},
+		Admin:    Admin{Listen: "127.0.0.1:8242"},
+	}
+}
+
+// Load reads a TOML file over the defaults. Unknown keys are an error, so
+// a typo never silently falls back to a default.
+func Load(path string) (Config, error) {
+	cfg := Default()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, err
+	}
+	md, err := toml.Decode(string(b), &cfg)
+	if err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return cfg, fmt.Errorf("config %s: unknown keys: %s", path, strings.Join(keys, ", "))
+	}
+	return cfg, nil
+}
+
+// Validate reports every problem at once.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Data == "" {
+		errs = append(errs, errors.New("data directory is empty"))
+	}
+	switch c.Store.Driver {
+	case "sqlite":
+	case "postgres":
+		if c.Store.DSN == "" {
+			errs = append(errs, errors.New("store: postgres needs a dsn"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("store: unknown driver %q (want sqlite or postgres)", c.Store.Driver))
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log: unknown level %q", c.Log.Level))
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("log: unknown format %q", c.Log.Format))
+	}
+	if c.Accounts.BcryptCost < 4 || c.Accounts.BcryptCost > 31 {
+		errs = append(errs, fmt.Errorf("accounts: bcrypt_cost %d out of range 4–31", c.Accounts.BcryptCost))
+	}
+	switch c.Slsk.Distributed {
+	case "roots", "tree", "direct":
+	default:
+		errs = append(errs, fmt.Errorf("slsk: unknown distributed mode %q (want roots, tree or direct)", c.Slsk.Distributed))
+	}
+	if c.Slsk.Listen == "" {
+		errs = append(errs, errors.New(`slsk: listen is empty (use "off" to disable)`))
+	}
+	return errors.Join(errs...)
+}
+
+// Enabled reports whether a listen value turns its network on.
+func Enabled(listen string) bool { return listen != "" && listen != Off }

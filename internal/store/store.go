@@ -1,0 +1,154 @@
+// Package store defines what Revival keeps across restarts, as narrow
+// interfaces per aggregate so each consumer depends only on what it uses
+// (style guide §3.5). The one implementation, store/sqlstore, runs on the
+// embedded SQLite file by default and on PostgreSQL when configured; the
+// conformance suite in store/storetest runs against both.
+//
+// Every write is durable when the method returns: the server acknowledges
+// an account, an offline message or a setting to a client only after the
+// store call succeeded, so a kill -9 loses nothing that was acknowledged.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound reports that the named record does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrConflict reports that a record with that key already exists.
+var ErrConflict = errors.New("store: already exists")
+
+// Store is everything the application opens at start-up.
+type Store interface {
+	Users() Users
+	Messages() Messages
+	Rooms() Rooms
+	Settings() Settings
+	Close() error
+}
+
+// User is an account. Accounts are shared by every network: the same name
+// and password log in to Soulseek, WinMX chat and (as an e-mail handle) MSN.
+type User struct {
+	Name string
+	// PasswordHash is a self-describing verifier, e.g. a bcrypt hash
+	// ("$2a$…"). Never the password itself.
+	PasswordHash string
+	CreatedAt    time.Time
+	// BannedUntil is zero when not banned; a far-future time is a
+	// permanent ban.
+	BannedUntil time.Time
+	BanReason   string
+	// PrivilegedUntil is when Soulseek privileges run out (zero = none).
+	PrivilegedUntil time.Time
+	// Admin users may run operator commands from inside a network (for
+	// Soulseek: private messages to the pseudo-user "server").
+	Admin bool
+}
+
+// Banned reports whether u is banned at time now.
+func (u *User) Banned(now time.Time) bool { return !u.BannedUntil.IsZero() && now.Before(u.BannedUntil) }
+
+// Users stores accounts. Names are compared exactly (Soulseek names are
+// case-sensitive); callers normalise where a network requires it (MSN
+// lower-cases e-mail handles).
+type Users interface {
+	// Create adds u; ErrConflict if the name exists.
+	Create(ctx context.Context, u User) error
+	// Get returns the named user or ErrNotFound.
+	Get(ctx context.Context, name string) (User, error)
+	// List returns users ordered by name, at most limit (0 = all),
+	// starting after the name `after` ("" = from the start).
+	List(ctx context.Context, after string, limit int) ([]User, error)
+	// Count returns how many accounts exist.
+	Count(ctx context.Context) (int, error)
+	SetPasswordHash(ctx context.Context, name, hash string) error
+	// SetBan bans until the given time (zero time lifts the ban).
+	SetBan(ctx context.Context, name string, until time.Time, reason string) error
+	SetPrivilegedUntil(ctx context.Context, name string, until time.Time) error
+	SetAdmin(ctx context.Context, name string, admin bool) error
+	// Delete removes the user and everything stored for them.
+	Delete(ctx context.Context, name string) error
+}
+
+// Message is a private message kept until its recipient acknowledges it.
+type Message struct {
+	// ID is assigned by Add; unique per store, increasing.
+	ID int64
+	// Network is the namespace ("slsk", "msn", "wpn"); messages are only
+	// delivered on the network they were sent on.
+	Network string
+	From    string
+	To      string
+	Text    string
+	SentAt  time.Time
+}
+
+// Messages stores private messages for offline (or not yet acknowledging)
+// recipients.
+type Messages interface {
+	// Add stores m and returns its ID.
+	Add(ctx context.Context, m Message) (int64, error)
+	// Pending lists messages for a recipient on a network, oldest first,
+	// at most limit (0 = all).
+	Pending(ctx context.Context, network, to string, limit int) ([]Message, error)
+	// Ack deletes message id if it is addressed to `to` on that network;
+	// it reports whether a message was deleted.
+	Ack(ctx context.Context, network, to string, id int64) (bool, error)
+	// CountPending counts messages waiting for `to`, so a flood of offline
+	// messages can be capped per recipient.
+	CountPending(ctx context.Context, network, to string) (int, error)
+}
+
+// Room is a persistent chat room. Public rooms only need persisting for
+// their tickers and to remember that the name was public; private rooms
+// keep their owner, members and operators.
+type Room struct {
+	Network   string
+	Name      string
+	Private   bool
+	Owner     string
+	Members   []string // excludes the owner (Soulseek semantics, spec §2.2)
+	Operators []string // a subset of Members
+	CreatedAt time.Time
+}
+
+// Ticker is one user's ticker line in a room (spec §2: codes 113–116).
+type Ticker struct {
+	User string
+	Text string
+}
+
+// Rooms stores rooms and their tickers.
+type Rooms interface {
+	// Get returns the room or ErrNotFound.
+	Get(ctx context.Context, network, name string) (Room, error)
+	// List returns every stored room of a network, by name.
+	List(ctx context.Context, network string) ([]Room, error)
+	// Put creates or replaces the room with its member and operator lists.
+	Put(ctx context.Context, r Room) error
+	// Delete removes the room, its members, operators and tickers.
+	Delete(ctx context.Context, network, name string) error
+	// Tickers lists a room's tickers, in the order they were set.
+	Tickers(ctx context.Context, network, room string) ([]Ticker, error)
+	// SetTicker sets (text != "") or removes (text == "") a user's ticker.
+	SetTicker(ctx context.Context, network, room, user, text string) error
+}
+
+// Settings stores small values: server-wide ones under user "" (MOTD,
+// excluded search phrases, registration mode) and per-user ones (a
+// network's statistics, interests), each under a key that names its
+// network, e.g. "slsk.stats".
+type Settings interface {
+	// Get returns the value or ErrNotFound.
+	Get(ctx context.Context, user, key string) (string, error)
+	// Set stores the value (replacing any previous one).
+	Set(ctx context.Context, user, key, value string) error
+	// Delete removes the value; deleting a missing key is not an error.
+	Delete(ctx context.Context, user, key string) error
+	// List returns every key and value of a user with the given prefix.
+	List(ctx context.Context, user, prefix string) (map[string]string, error)
+}
