@@ -76,7 +76,9 @@ func (m *LoginReply) Encode(b *wire.Builder) {
 		return
 	}
 	b.String(m.Reason)
-	if m.Reason == ReasonInvalidUsername {
+	// The detail belongs to INVALIDUSERNAME; any other reason carries one
+	// only if the sender set it, so a decoded reply re-encodes unchanged.
+	if m.Reason == ReasonInvalidUsername || m.Detail != "" {
 		b.String(m.Detail)
 	}
 }

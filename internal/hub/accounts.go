@@ -23,7 +23,7 @@ var (
 	ErrEmptyPassword = errors.New("hub: empty password")
 	// ErrPasswordTooLong: bcrypt reads only 72 bytes, so longer passwords
 	// are refused up front instead of being silently truncated.
-	ErrPasswordTooLong = errors.New("hub: password longer than 72 bytes")
+	ErrPasswordTooLong    = errors.New("hub: password longer than 72 bytes")
 	ErrRegistrationClosed = errors.New("hub: registration is closed")
 )
 

@@ -50,7 +50,9 @@ type User struct {
 }
 
 // Banned reports whether u is banned at time now.
-func (u *User) Banned(now time.Time) bool { return !u.BannedUntil.IsZero() && now.Before(u.BannedUntil) }
+func (u *User) Banned(now time.Time) bool {
+	return !u.BannedUntil.IsZero() && now.Before(u.BannedUntil)
+}
 
 // Users stores accounts. Names are compared exactly (Soulseek names are
 // case-sensitive); callers normalise where a network requires it (MSN
@@ -70,7 +72,10 @@ type Users interface {
 	SetBan(ctx context.Context, name string, until time.Time, reason string) error
 	SetPrivilegedUntil(ctx context.Context, name string, until time.Time) error
 	SetAdmin(ctx context.Context, name string, admin bool) error
-	// Delete removes the user and everything stored for them.
+	// Delete removes the user and everything stored for them: settings,
+	// messages waiting for them on every network, tickers, room
+	// memberships and the rooms they own (messages they sent to others
+	// stay). ErrNotFound if there is no such user.
 	Delete(ctx context.Context, name string) error
 }
 
@@ -124,17 +129,23 @@ type Ticker struct {
 
 // Rooms stores rooms and their tickers.
 type Rooms interface {
-	// Get returns the room or ErrNotFound.
+	// Get returns the room or ErrNotFound. Members (and Operators) come
+	// back sorted by name, in byte order.
 	Get(ctx context.Context, network, name string) (Room, error)
 	// List returns every stored room of a network, by name.
 	List(ctx context.Context, network string) ([]Room, error)
 	// Put creates or replaces the room with its member and operator lists.
+	// Tickers survive a replace. Duplicate members are stored once; an
+	// operator who is not in Members is an error.
 	Put(ctx context.Context, r Room) error
 	// Delete removes the room, its members, operators and tickers.
+	// Deleting a missing room is not an error.
 	Delete(ctx context.Context, network, name string) error
-	// Tickers lists a room's tickers, in the order they were set.
+	// Tickers lists a room's tickers, in the order they were set (setting
+	// one again moves it to the end); none for an unknown room.
 	Tickers(ctx context.Context, network, room string) ([]Ticker, error)
 	// SetTicker sets (text != "") or removes (text == "") a user's ticker.
+	// The room must have been Put first, else ErrNotFound.
 	SetTicker(ctx context.Context, network, room, user, text string) error
 }
 
@@ -149,6 +160,7 @@ type Settings interface {
 	Set(ctx context.Context, user, key, value string) error
 	// Delete removes the value; deleting a missing key is not an error.
 	Delete(ctx context.Context, user, key string) error
-	// List returns every key and value of a user with the given prefix.
+	// List returns every key and value of a user with the given prefix
+	// (a plain string prefix, case-sensitive; "" = all).
 	List(ctx context.Context, user, prefix string) (map[string]string, error)
 }

@@ -1,0 +1,108 @@
+package slskserver
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/revival-net/revival/slsk"
+)
+
+// cmdUserInfo describes one account and, when online, its session, as
+// Soulfind's userinfo does (spec §5.1).
+func (s *Server) cmdUserInfo(_ *session, name string) string {
+	if name == "" {
+		return "Syntax is: userinfo <user>"
+	}
+	ctx, cancel := adminCtx()
+	defer cancel()
+	usr, err := s.opts.Hub.Store.Users().Get(ctx, name)
+	if err != nil {
+		return "User " + name + " is not registered"
+	}
+	now := s.opts.Now()
+	var b strings.Builder
+	b.WriteString(name)
+	b.WriteString("\n\nSession info:")
+	s.mu.Lock()
+	if o := s.users[name]; o != nil {
+		status := "online"
+		if o.status == slsk.StatusAway {
+			status = "away"
+		}
+		var rooms []string
+		for rn := range o.joined {
+			rooms = append(rooms, rn)
+		}
+		slices.Sort(rooms)
+		_, global := s.globalFeed[o]
+		fmt.Fprintf(&b, "\n    status: %s\n    IP address: %s\n    port: %d\n    obfuscated port: %d"+
+			"\n    accepts room invitations: %s\n    watched users: %d\n    liked items: %s\n    hated items: %s"+
+			"\n    joined rooms: %s\n    joined global room: %s\n    upload speed: %d\n    files: %d\n    folders: %d",
+			status, o.ip, o.port, o.obfPort, yesNo(o.invitable), len(o.watching),
+			strings.Join(sortedNames(o.likes), ", "), strings.Join(sortedNames(o.hates), ", "),
+			strings.Join(rooms, ", "), yesNo(global), o.stats.AvgSpeed, o.stats.Files, o.stats.Dirs)
+	} else {
+		b.WriteString("\n    status: offline")
+	}
+	var tickers []string
+	for _, r := range s.rooms {
+		if i := tickerIndex(r, name); i >= 0 && !r.private {
+			tickers = append(tickers, "["+r.name+"] "+r.tickers[i].Ticker)
+		}
+	}
+	s.mu.Unlock()
+	slices.Sort(tickers)
+	banned, privileged := "no", "no"
+	if usr.Banned(now) {
+		banned = banEnd(usr.BannedUntil)
+	}
+	if now.Before(usr.PrivilegedUntil) {
+		privileged = "until " + formatTime(usr.PrivilegedUntil)
+	}
+	fmt.Fprintf(&b, "\n\nPersistent info:\n    registered: %s\n    admin: %s\n    banned: %s\n    privileged: %s\n    public tickers:",
+		formatTime(usr.CreatedAt), yesNo(usr.Admin), banned, privileged)
+	for _, t := range tickers {
+		b.WriteString("\n        ")
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+func yesNo(v bool) string {
+	if v {
+		return "yes"
+	}
+	return "no"
+}
+
+// cmdRoomInfo lists a room's users and tickers (spec §5.1), and for a
+// private room its owner, members and operators.
+func (s *Server) cmdRoomInfo(_ *session, name string) string {
+	if name == "" {
+		return "Syntax is: roominfo <room>"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.rooms[name]
+	if r == nil {
+		return "Room " + name + " is not registered"
+	}
+	var b strings.Builder
+	b.WriteString(name)
+	if r.private {
+		fmt.Fprintf(&b, "\nPrivate room of %s\nMembers (%d): %s\nOperators (%d): %s", r.owner,
+			len(r.members), strings.Join(sortedNames(r.members), ", "),
+			len(r.operators), strings.Join(sortedNames(r.operators), ", "))
+	}
+	fmt.Fprintf(&b, "\nUsers (%d):", len(r.joined))
+	for _, o := range r.joined {
+		b.WriteString("\n    ")
+		b.WriteString(o.name)
+	}
+	fmt.Fprintf(&b, "\nTickers (%d):", len(r.tickers))
+	for _, t := range r.tickers {
+		fmt.Fprintf(&b, "\n    [%s] %s", t.Username, t.Ticker)
+	}
+	return b.String()
+}

@@ -1,0 +1,107 @@
+package slskserver
+
+import (
+	"net/netip"
+
+	"github.com/revival-net/revival/slsk"
+)
+
+func init() {
+	on(handleGetPeerAddress)
+	on(handleConnectToPeer)
+	on(handleCantConnectToPeer)
+	on(handleSendConnectToken)
+	on(handlePlaceInLineRequest)
+	on(handleGlobalUserList)
+	on(handleExactFileSearch)
+	ignore(slsk.CodeIgnoreUser, slsk.CodeUnignoreUser, slsk.CodeSendDownloadSpeed, slsk.CodeUploadSlotsFull,
+		slsk.CodeParentIP, slsk.CodeChildDepth, slsk.CodeFileSearchRoom, slsk.CodeAdminCommand)
+}
+
+// handleGetPeerAddress answers with the user's address as the server saw
+// it and its listening port; offline or unknown users get 0.0.0.0 and port
+// 0. The reply always ends with the u16 obfuscated port, without which
+// Nicotine+ drops it (spec §2 code 3).
+func handleGetPeerAddress(s *Server, u *session, m *slsk.GetPeerAddress) error {
+	reply := &slsk.GetPeerAddressReply{Username: m.Username, IP: netip.IPv4Unspecified()}
+	s.mu.Lock()
+	if o := s.users[m.Username]; o != nil {
+		reply.IP, reply.Port = o.ip, o.port
+		reply.ObfuscationType, reply.ObfuscatedPort = o.obfType, uint16(o.obfPort)
+	}
+	s.mu.Unlock()
+	u.send(reply)
+	return nil
+}
+
+// handleConnectToPeer forwards the request to the target filled in with the
+// requester's address (all eight fields, spec §2 code 18), or answers
+// CantConnectToPeer when the target is offline, so the requester's firewall
+// piercing attempt fails fast instead of timing out.
+func handleConnectToPeer(s *Server, u *session, m *slsk.ConnectToPeer) error {
+	s.mu.Lock()
+	target := s.users[m.Username]
+	var fwd *slsk.ConnectToPeerReply
+	if target != nil {
+		fwd = &slsk.ConnectToPeerReply{
+			Username: u.name, Type: m.Type, IP: u.ip, Port: u.port, Token: m.Token,
+			Privileged: s.privilegedAt(u.name, s.opts.Now()), ObfuscationType: u.obfType, ObfuscatedPort: u.obfPort,
+		}
+	}
+	s.mu.Unlock()
+	if target == nil {
+		u.send(&slsk.CantConnectToPeerReply{Token: m.Token})
+		return nil
+	}
+	target.send(fwd)
+	return nil
+}
+
+// handleCantConnectToPeer relays the failure to the user who asked for the
+// connection, with the token only (spec §2 code 1001).
+func handleCantConnectToPeer(s *Server, u *session, m *slsk.CantConnectToPeer) error {
+	s.mu.Lock()
+	target := s.users[m.Username]
+	s.mu.Unlock()
+	if target != nil {
+		target.send(&slsk.CantConnectToPeerReply{Token: m.Token})
+	}
+	return nil
+}
+
+// handleSendConnectToken is obsolete but still forwarded by the official
+// server (spec §2 code 33), with the sender's name in place of the target's.
+func handleSendConnectToken(s *Server, u *session, m *slsk.SendConnectToken) error {
+	s.mu.Lock()
+	target := s.users[m.Username]
+	s.mu.Unlock()
+	if target != nil {
+		target.send(&slsk.SendConnectToken{Username: u.name, Token: m.Token})
+	}
+	return nil
+}
+
+// handlePlaceInLineRequest is relayed as Soulfind still does (code 59).
+func handlePlaceInLineRequest(s *Server, u *session, m *slsk.PlaceInLineRequest) error {
+	s.mu.Lock()
+	target := s.users[m.Username]
+	s.mu.Unlock()
+	if target != nil {
+		target.send(&slsk.PlaceInLineRequest{Username: u.name, Token: m.Token})
+	}
+	return nil
+}
+
+// errGlobalUserList: the official server disconnects clients that ask for
+// the whole user list (spec §2 code 67); Soulfind copies this.
+type errGlobalUserList struct{}
+
+func (errGlobalUserList) Error() string { return "asked for the global user list (code 67)" }
+
+func handleGlobalUserList(s *Server, u *session, m *slsk.GlobalUserList) error {
+	return errGlobalUserList{}
+}
+
+// handleExactFileSearch accepts code 65 and answers nothing, as the
+// official server does (spec §2).
+func handleExactFileSearch(s *Server, u *session, m *slsk.ExactFileSearch) error { return nil }

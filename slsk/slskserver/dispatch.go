@@ -1,0 +1,84 @@
+package slskserver
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/revival-net/revival/slsk"
+)
+
+// handler handles one decoded message of a logged-in session. A non-nil
+// error disconnects the client (after flushing what was queued); protocol
+// refusals are replies, not errors.
+type handler func(s *Server, u *session, m slsk.ServerMessage) error
+
+// handlers is the dispatch table (style §3.2): one entry per code the
+// server acts on, registered by the file that implements it.
+var handlers = map[slsk.ServerCode]handler{}
+
+// on registers fn for messages of type M. The type switch happens once
+// here, so handlers take their concrete message type.
+func on[M slsk.ServerMessage](fn func(s *Server, u *session, m M) error) {
+	var zero M
+	code := zero.ServerCode()
+	if _, dup := handlers[code]; dup {
+		panic(fmt.Sprintf("slskserver: two handlers for %v", code))
+	}
+	handlers[code] = func(s *Server, u *session, m slsk.ServerMessage) error { return fn(s, u, m.(M)) }
+}
+
+// ignore registers codes the server accepts and drops: obsolete messages
+// that clients still send (spec §2, OBS rows).
+func ignore(codes ...slsk.ServerCode) {
+	for _, c := range codes {
+		handlers[c] = func(*Server, *session, slsk.ServerMessage) error { return nil }
+	}
+}
+
+// errMalformedBudget disconnects a client that keeps sending frames we
+// cannot decode; a few are tolerated since clients differ in details.
+const malformedBudget = 10
+
+// dispatch decodes and handles one frame body.
+func (s *Server) dispatch(u *session, body []byte) error {
+	m, err := slsk.DecodeServerRequest(body)
+	if err != nil {
+		code, _, _ := slsk.SplitServerFrame(body)
+		if errors.Is(err, slsk.ErrUnknownCode) {
+			// Unknown codes are ignored, as clients do (spec §2).
+			s.metrics.in(code, "unknown")
+			s.log.Debug("ignoring unknown message", "user", u.name, "code", uint32(code))
+			return nil
+		}
+		s.metrics.protocolErrors.WithLabelValues("malformed").Inc()
+		s.log.Warn("malformed message", "user", u.name, "code", code.Label(), "err", err)
+		u.strikes++
+		if u.strikes > malformedBudget {
+			return errors.New("too many malformed messages")
+		}
+		return nil
+	}
+	code := m.ServerCode()
+	h, ok := handlers[code]
+	if !ok {
+		s.metrics.in(code, "unhandled")
+		s.log.Debug("ignoring message the server does not act on", "user", u.name, "code", code.Label())
+		return nil
+	}
+	s.metrics.in(code, "ok")
+	return h(s, u, m)
+}
+
+// floodCheck takes a token from bucket b and reports whether the message
+// may go on. A client that keeps flooding past its budget is disconnected.
+func (s *Server) floodCheck(u *session, which string, allowed bool) (bool, error) {
+	if allowed {
+		return true, nil
+	}
+	s.metrics.floods.WithLabelValues(which).Inc()
+	u.strikes++
+	if u.strikes > s.opts.Limits.FloodStrikes {
+		return false, fmt.Errorf("flooding %s", which)
+	}
+	return false, nil
+}

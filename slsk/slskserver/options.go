@@ -1,0 +1,93 @@
+package slskserver
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/revival-net/revival/internal/hub"
+	"github.com/revival-net/revival/internal/netlimit"
+	"github.com/revival-net/revival/slsk"
+)
+
+// Options configures a Server. Hub is required; everything else has a
+// default that suits a public server.
+type Options struct {
+	Hub     *hub.Hub
+	Logger  *slog.Logger          // nil: discard
+	Metrics prometheus.Registerer // nil: metrics are kept but not registered
+	Limits  Limits
+
+	// Greeting is the MOTD sent in the Login reply.
+	Greeting string
+	// PrivateMode refuses logins of unknown names (SVRPRIVATE) instead of
+	// registering them (spec §1.3).
+	PrivateMode bool
+	// MaxUsers refuses logins past this many online users (SVRFULL); 0 is
+	// unlimited.
+	MaxUsers int
+	// Distributed chooses how searches reach users (spec §4.3).
+	Distributed DistribMode
+	// ExcludedPhrases are sent to clients at login (code 160) so they do not
+	// answer searches matching them; searches containing them are dropped.
+	ExcludedPhrases []string
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Limits bounds what one connection may cost. Zero fields take defaults.
+type Limits struct {
+	MaxFrame      uint32        // largest client message (default 64 KiB, spec §1.2)
+	LoginTimeout  time.Duration // time to send Login (default 60 s, as Soulfind)
+	IdleTimeout   time.Duration // logged-in silence before disconnect; 0 = never (see defaults)
+	WriteTimeout  time.Duration // one write to the socket (default 30 s)
+	MaxQueueBytes int           // unsent bytes before a slow reader is dropped (default 2 MiB)
+	MaxConnsPerIP int           // simultaneous connections per address (default 32; < 0 unlimited)
+	ChatRate      netlimit.Rate // SayChatroom, MessageUser(s) per session (default 5/s, burst 20)
+	SearchRate    netlimit.Rate // FileSearch & co per session (default 1/s, burst 10)
+	FloodStrikes  int           // rate-limited messages tolerated before disconnect (default 50)
+
+	MaxChatLen     int // chat and private message bytes (default 2048, as Soulfind)
+	MaxQueryLen    int // search query bytes (default 256, as Soulfind)
+	MaxTickerLen   int // room ticker bytes (default 1024, spec §2 code 116)
+	MaxPending     int // offline messages kept per recipient (default 500)
+	MaxWatches     int // watched users per session (default 2000)
+	MaxRoomsJoined int // rooms one session may be in (default 100)
+}
+
+func (l *Limits) setDefaults() {
+	def := func(p *int, v int) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	if l.MaxFrame == 0 {
+		l.MaxFrame = slsk.MaxServerFrame
+	}
+	if l.LoginTimeout == 0 {
+		l.LoginTimeout = 60 * time.Second
+	}
+	// IdleTimeout stays 0 by default: Nicotine+ sends nothing on an idle
+	// session (it relies on TCP keepalive, spec §1.5), so disconnecting
+	// quiet sessions would log real users out. Dead peers are found by the
+	// TCP keepalive we enable on every connection.
+	if l.WriteTimeout == 0 {
+		l.WriteTimeout = 30 * time.Second
+	}
+	def(&l.MaxQueueBytes, 2<<20)
+	def(&l.MaxConnsPerIP, 32)
+	if l.ChatRate == (netlimit.Rate{}) {
+		l.ChatRate = netlimit.Rate{PerSecond: 5, Burst: 20}
+	}
+	if l.SearchRate == (netlimit.Rate{}) {
+		l.SearchRate = netlimit.Rate{PerSecond: 1, Burst: 10}
+	}
+	def(&l.FloodStrikes, 50)
+	def(&l.MaxChatLen, 2048)
+	def(&l.MaxQueryLen, 256)
+	def(&l.MaxTickerLen, 1024)
+	def(&l.MaxPending, 500)
+	def(&l.MaxWatches, 2000)
+	def(&l.MaxRoomsJoined, 100)
+}

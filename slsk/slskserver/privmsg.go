@@ -1,0 +1,119 @@
+package slskserver
+
+import (
+	"context"
+	"time"
+
+	"github.com/revival-net/revival/internal/hub"
+	"github.com/revival-net/revival/internal/store"
+	"github.com/revival-net/revival/slsk"
+)
+
+func init() {
+	on(handleMessageUser)
+	on(handleMessageAcked)
+	on(handleMessageUsers)
+}
+
+// handleMessageUser stores a private message under a new id and delivers
+// it if the recipient is online; it is re-delivered with is_new = 0 at each
+// login until acknowledged (spec §2 codes 22/23). The store write comes
+// first, so a message is never lost once the server has accepted it.
+// Messages to "server" are commands (spec §5.1).
+func handleMessageUser(s *Server, u *session, m *slsk.MessageUser) error {
+	if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+		return err
+	}
+	if m.Username == serverUser {
+		s.serverCommand(u, m.Message)
+		return nil
+	}
+	if len(m.Message) > s.opts.Limits.MaxChatLen {
+		s.notify(u, "Your message was not sent: it is longer than the server allows.")
+		return nil
+	}
+	s.deliver(u.name, m.Username, m.Message)
+	return nil
+}
+
+// deliver stores and, when the recipient is online, sends one private
+// message. Nonexistent recipients are dropped, as the official server does.
+func (s *Server) deliver(from, to, text string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	st := s.opts.Hub.Store
+	s.mu.Lock()
+	online := s.users[to]
+	s.mu.Unlock()
+	if online == nil {
+		if _, err := st.Users().Get(ctx, to); err != nil {
+			return
+		}
+		if n, err := st.Messages().CountPending(ctx, hub.NetworkSoulseek, to); err == nil && n >= s.opts.Limits.MaxPending {
+			s.log.Warn("offline message dropped: recipient's queue is full", "from", from, "to", to)
+			return
+		}
+	}
+	now := s.opts.Now()
+	id, err := st.Messages().Add(ctx, store.Message{Network: hub.NetworkSoulseek, From: from, To: to, Text: text, SentAt: now})
+	if err != nil {
+		s.log.Error("storing a private message failed", "from", from, "to", to, "err", err)
+		return
+	}
+	if online != nil {
+		online.send(&slsk.MessageUserReply{ID: uint32(id), Timestamp: uint32(now.Unix()), Username: from, Message: text, IsNew: true})
+	}
+}
+
+// handleMessageAcked deletes a stored message, only when it was addressed
+// to the acknowledging user (spec §2 code 23).
+func handleMessageAcked(s *Server, u *session, m *slsk.MessageAcked) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := s.opts.Hub.Store.Messages().Ack(ctx, hub.NetworkSoulseek, u.name, int64(m.ID)); err != nil {
+		s.log.Error("acknowledging a private message failed", "user", u.name, "err", err)
+	}
+	return nil
+}
+
+// handleMessageUsers sends one message to each listed online user (spec §2
+// code 149, as Soulfind does); it is not stored for offline users.
+func handleMessageUsers(s *Server, u *session, m *slsk.MessageUsers) error {
+	if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+		return err
+	}
+	if len(m.Message) > s.opts.Limits.MaxChatLen || len(m.Usernames) > 1000 {
+		return nil
+	}
+	for _, to := range m.Usernames {
+		s.mu.Lock()
+		online := s.users[to] != nil
+		s.mu.Unlock()
+		if online && to != serverUser {
+			s.deliver(u.name, to, m.Message)
+		}
+	}
+	return nil
+}
+
+// sendPendingMessages re-delivers stored messages at login with is_new = 0
+// (spec §1.5 step 2).
+func (s *Server) sendPendingMessages(u *session) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	msgs, err := s.opts.Hub.Store.Messages().Pending(ctx, hub.NetworkSoulseek, u.name, s.opts.Limits.MaxPending)
+	if err != nil {
+		s.log.Error("loading offline messages failed", "user", u.name, "err", err)
+		return
+	}
+	for _, m := range msgs {
+		u.send(&slsk.MessageUserReply{ID: uint32(m.ID), Timestamp: uint32(m.SentAt.Unix()), Username: m.From, Message: m.Text})
+	}
+}
+
+// notify sends u a private message from the pseudo-user "server", which is
+// how the official server reports room errors (spec §2.2). Notices are not
+// stored: the user is online to read them.
+func (s *Server) notify(u *session, text string) {
+	u.send(&slsk.MessageUserReply{ID: s.nextMsgID.Add(1) | 1<<31, Timestamp: uint32(s.opts.Now().Unix()), Username: serverUser, Message: text, IsNew: true})
+}

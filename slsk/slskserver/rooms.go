@@ -1,0 +1,401 @@
+package slskserver
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/revival-net/revival/internal/hub"
+	"github.com/revival-net/revival/internal/store"
+	"github.com/revival-net/revival/slsk"
+)
+
+func init() {
+	on(handleJoinRoom)
+	on(handleLeaveRoom)
+	on(handleSayChatroom)
+	on(handleJoinGlobalRoom)
+	on(handleLeaveGlobalRoom)
+}
+
+// Room limits. maxRoomNameLen is the official rule (spec §2 code 14);
+// the others protect the server and are our own choices.
+const (
+	maxRoomNameLen = 24
+	// maxRooms caps the rooms kept in memory (every registered public
+	// name and every private room); creating more is refused.
+	maxRooms = 100_000
+	// maxOwnedRooms caps the private rooms one user may own.
+	maxOwnedRooms = 50
+	// storeTimeout bounds each store call made for a room.
+	storeTimeout = 5 * time.Second
+)
+
+// room is a chat room (spec §2.2). A public room exists while it has
+// members, but its name stays registered as public for good: it is stored
+// and kept in memory, so it can never be claimed as private and its
+// tickers survive. A private room has an owner, members (excluding the
+// owner) and operators (a subset of the members).
+//
+// Fields marked (mu) are guarded by Server.mu. The private-room lists
+// change only with op held as well (see changePrivateRoom).
+type room struct {
+	name    string
+	created time.Time
+
+	// (mu)
+	joined    []*session // sessions in the room, in join order
+	tickers   []slsk.RoomTicker
+	private   bool
+	owner     string
+	members   map[string]struct{}
+	operators map[string]struct{}
+	stored    bool // the store has the room (SetTicker needs it)
+	gone      bool // a disbanded private room, no longer in Server.rooms
+
+	// op serialises changes to what the store keeps of a private room, so
+	// a change can be checked under mu, written without mu, and applied
+	// under mu again without anything changing in between. Lock order: op,
+	// then Server.mu.
+	op sync.Mutex
+}
+
+func newRoom(name string, created time.Time) *room {
+	return &room{name: name, created: created, members: map[string]struct{}{}, operators: map[string]struct{}{}}
+}
+
+// roomFromRecord rebuilds a stored room (without its tickers).
+func roomFromRecord(rec store.Room) *room {
+	r := newRoom(rec.Name, rec.CreatedAt)
+	r.stored = true
+	r.private = rec.Private
+	if rec.Private {
+		r.owner = rec.Owner
+		for _, m := range rec.Members {
+			r.members[m] = struct{}{}
+		}
+		for _, o := range rec.Operators {
+			r.operators[o] = struct{}{}
+		}
+	}
+	return r
+}
+
+// record is r as the store keeps it. Caller holds mu.
+func (r *room) record() store.Room {
+	rec := store.Room{Network: hub.NetworkSoulseek, Name: r.name, Private: r.private, Owner: r.owner, CreatedAt: r.created}
+	if r.private {
+		rec.Members = sortedNames(r.members)
+		rec.Operators = sortedNames(r.operators)
+	}
+	return rec
+}
+
+func sortedNames(set map[string]struct{}) []string {
+	out := make([]string, 0, len(set))
+	for n := range set {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// canEnter reports whether name may join r: anyone for a public room, the
+// owner and members for a private one (spec §2.2). Caller holds mu.
+func (r *room) canEnter(name string) bool {
+	if !r.private {
+		return true
+	}
+	_, member := r.members[name]
+	return member || name == r.owner
+}
+
+// loadRooms reads every stored room of the network with its tickers, at
+// start-up: private rooms with their owner, members and operators, and
+// registered public names with their tickers.
+func (s *Server) loadRooms(ctx context.Context) error {
+	rs := s.opts.Hub.Store.Rooms()
+	recs, err := rs.List(ctx, hub.NetworkSoulseek)
+	if err != nil {
+		return fmt.Errorf("slskserver: loading rooms: %w", err)
+	}
+	loaded := make(map[string]*room, len(recs))
+	for _, rec := range recs {
+		r := roomFromRecord(rec)
+		tk, err := rs.Tickers(ctx, hub.NetworkSoulseek, rec.Name)
+		if err != nil {
+			return fmt.Errorf("slskserver: loading tickers of room %q: %w", rec.Name, err)
+		}
+		for _, t := range tk {
+			r.tickers = append(r.tickers, slsk.RoomTicker{Username: t.User, Ticker: t.Text})
+		}
+		loaded[rec.Name] = r
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, r := range loaded {
+		s.rooms[name] = r
+	}
+	return nil
+}
+
+// roomNameError applies the official room-name rules (spec §2 code 14,
+// §2.2) in Soulfind's order, and returns the PM text from "server" for a
+// bad name, or "" when the name is fine.
+func roomNameError(name string) string {
+	const prefix = "Could not create room. Reason: "
+	switch {
+	case name == "":
+		return prefix + "Room name empty."
+	case len(name) > maxRoomNameLen:
+		return fmt.Sprintf("%sRoom name %s longer than %d characters.", prefix, name, maxRoomNameLen)
+	case strings.TrimSpace(name) != name:
+		return prefix + "Room name " + name + " contains leading or trailing spaces."
+	}
+	for i := 0; i < len(name); i++ {
+		if name[i] < 0x20 || name[i] > 0x7e {
+			return prefix + "Room name " + name + " contains invalid characters."
+		}
+	}
+	if strings.Contains(name, "  ") {
+		return prefix + "Room name " + name + " contains multiple following spaces."
+	}
+	return ""
+}
+
+// joinOutcome is what joinLocked did or still needs.
+type joinOutcome int
+
+const (
+	joinDone          joinOutcome = iota // joined, refused, or nothing to do
+	joinNeedsCreate                      // the name is free; creating costs a flood token
+	joinCreatedPublic                    // a new public room was created and joined; store it
+	joinClaimPrivate                     // a private room was reserved (op held); store it, then enter
+)
+
+// handleJoinRoom joins, or creates and joins, a room (spec §2 code 14,
+// §2.2). Creating a new name costs a chat flood token, since it writes to
+// the store; joining an existing room does not, so clients that rejoin many
+// rooms at login are not throttled.
+func handleJoinRoom(s *Server, u *session, m *slsk.JoinRoom) error {
+	if reason := roomNameError(m.Room); reason != "" {
+		s.notify(u, reason)
+		return nil
+	}
+	s.mu.Lock()
+	out, r := s.joinLocked(u, m.Room, m.Private, false)
+	s.mu.Unlock()
+	if out == joinNeedsCreate {
+		if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+			return err
+		}
+		s.mu.Lock()
+		out, r = s.joinLocked(u, m.Room, m.Private, true)
+		s.mu.Unlock()
+	}
+	switch out {
+	case joinCreatedPublic:
+		s.storePublicRoom(r)
+	case joinClaimPrivate:
+		s.claimPrivateRoom(u, r)
+	}
+	return nil
+}
+
+// joinLocked decides a JoinRoom under mu. With create false it never
+// creates a room and reports joinNeedsCreate instead.
+func (s *Server) joinLocked(u *session, name string, private, create bool) (joinOutcome, *room) {
+	if u.loggedOut {
+		return joinDone, nil // a relogin replaced u while this message waited
+	}
+	r := s.rooms[name]
+	if r != nil && slices.Contains(r.joined, u) {
+		return joinDone, nil // already in the room: nothing, as the official server
+	}
+	if len(u.joined) >= s.opts.Limits.MaxRoomsJoined {
+		s.notify(u, fmt.Sprintf("Could not join room %s. Reason: you are in too many rooms (at most %d).", name, s.opts.Limits.MaxRoomsJoined))
+		return joinDone, nil
+	}
+	if r != nil {
+		if !r.canEnter(u.name) {
+			u.send(&slsk.CantCreateRoom{Room: name})
+			s.notify(u, "The room you are trying to enter ("+name+") is registered as private.")
+			return joinDone, nil
+		}
+		if private && !r.private && len(r.joined) == 0 {
+			// An unclaimed name once used as public stays public; the
+			// user joins it as a public room (spec §2.2).
+			s.notify(u, "Room ("+name+") is registered as public.")
+		}
+		s.enterLocked(u, r)
+		return joinDone, nil
+	}
+	if !create {
+		return joinNeedsCreate, nil
+	}
+	if len(s.rooms) >= maxRooms {
+		s.notify(u, "Could not create room. Reason: the server has too many rooms.")
+		return joinDone, nil
+	}
+	r = newRoom(name, s.opts.Now())
+	if !private {
+		s.rooms[name] = r
+		s.enterLocked(u, r)
+		return joinCreatedPublic, r
+	}
+	owned := 0
+	for _, o := range s.rooms {
+		if o.private && o.owner == u.name {
+			owned++
+		}
+	}
+	if owned >= maxOwnedRooms {
+		s.notify(u, fmt.Sprintf("Could not create room. Reason: you already own %d private rooms.", owned))
+		return joinDone, nil
+	}
+	// Reserve the name: until the store has it, others are refused as
+	// from any private room, and changes to it wait for op.
+	r.private, r.owner = true, u.name
+	r.op.Lock() // uncontended: nobody else has r yet
+	s.rooms[name] = r
+	return joinClaimPrivate, r
+}
+
+// enterLocked adds u to r in the official order (spec §2 code 14, capture
+// e2e_soulfind_2x_nicotine): UserJoinedRoom to every member including the
+// joiner, then JoinRoom with the member list to the joiner (with owner
+// and operators only for a private room), then RoomTickers.
+func (s *Server) enterLocked(u *session, r *room) {
+	r.joined = append(r.joined, u)
+	u.joined[r.name] = r
+	ujr := &slsk.UserJoinedRoom{Room: r.name, User: roomUserOf(u)}
+	s.sendFrameTo(r.joined, slsk.AppendServerFrame(nil, ujr), ujr.ServerCode())
+	reply := &slsk.JoinRoomReply{Room: r.name, Users: make([]slsk.RoomUser, 0, len(r.joined))}
+	for _, o := range r.joined {
+		reply.Users = append(reply.Users, roomUserOf(o))
+	}
+	if r.private {
+		reply.Private, reply.Owner, reply.Operators = true, r.owner, sortedNames(r.operators)
+	}
+	u.send(reply)
+	u.send(&slsk.RoomTickers{Room: r.name, Tickers: r.tickers})
+}
+
+// roomUserOf describes u as room lists do. Caller holds mu. The server
+// does not track upload slots or countries, so those stay zero.
+func roomUserOf(u *session) slsk.RoomUser {
+	return slsk.RoomUser{Username: u.name, Status: u.status, Stats: u.stats}
+}
+
+// storePublicRoom registers a new public name in the store, so it stays
+// public across restarts and can hold tickers. It runs after the join,
+// without mu: a failure only loses that registration. A room that could
+// not be stored is forgotten once it is empty.
+func (s *Server) storePublicRoom(r *room) {
+	s.mu.Lock()
+	rec := r.record()
+	s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	err := s.opts.Hub.Store.Rooms().Put(ctx, rec)
+	cancel()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		s.log.Error("storing a new public room failed", "room", r.name, "err", err)
+		s.dropIfUnusedLocked(r)
+		return
+	}
+	r.stored = true
+}
+
+// dropIfUnusedLocked forgets a public room that nobody is in and that the
+// store does not know.
+func (s *Server) dropIfUnusedLocked(r *room) {
+	if len(r.joined) == 0 && !r.private && !r.stored && len(r.tickers) == 0 && s.rooms[r.name] == r {
+		delete(s.rooms, r.name)
+	}
+}
+
+// leaveRoomLocked removes u from r (spec §2 codes 15 and 17): UserLeftRoom
+// to the members left, and the LeaveRoom echo to u when echo is true (a
+// disconnecting user gets none). Registered rooms stay in memory.
+func (s *Server) leaveRoomLocked(u *session, r *room, echo bool) {
+	i := slices.Index(r.joined, u)
+	if i < 0 {
+		return
+	}
+	r.joined = slices.Delete(r.joined, i, i+1)
+	delete(u.joined, r.name)
+	left := &slsk.UserLeftRoom{Room: r.name, Username: u.name}
+	s.sendFrameTo(r.joined, slsk.AppendServerFrame(nil, left), left.ServerCode())
+	if echo {
+		u.send(&slsk.LeaveRoom{Room: r.name})
+	}
+	s.dropIfUnusedLocked(r)
+}
+
+// handleLeaveRoom leaves a joined room; other names are ignored (spec §2
+// code 15).
+func handleLeaveRoom(s *Server, u *session, m *slsk.LeaveRoom) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := u.joined[m.Room]; r != nil {
+		s.leaveRoomLocked(u, r, true)
+	}
+	return nil
+}
+
+// handleSayChatroom sends a line to every member of a joined room,
+// including the sender, whose client shows its own line from this echo,
+// and copies public-room lines to the global feed (spec §2 codes 13, 152).
+// Lines longer than MaxChatLen or containing a line break are dropped, as
+// Soulfind does: a line break would let one user print lines that look
+// like other users' in clients that render them.
+func handleSayChatroom(s *Server, u *session, m *slsk.SayChatroom) error {
+	if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+		return err
+	}
+	if len(m.Message) > s.opts.Limits.MaxChatLen || strings.ContainsAny(m.Message, "\r\n") {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := u.joined[m.Room]
+	if r == nil {
+		return nil
+	}
+	line := &slsk.SayChatroomReply{Room: r.name, Username: u.name, Message: m.Message}
+	s.sendFrameTo(r.joined, slsk.AppendServerFrame(nil, line), line.ServerCode())
+	if r.private || len(s.globalFeed) == 0 {
+		return nil
+	}
+	feed := make([]*session, 0, len(s.globalFeed))
+	for o := range s.globalFeed {
+		feed = append(feed, o)
+	}
+	g := &slsk.GlobalRoomMessage{Room: r.name, Username: u.name, Message: m.Message}
+	s.sendFrameTo(feed, slsk.AppendServerFrame(nil, g), g.ServerCode())
+	return nil
+}
+
+// handleJoinGlobalRoom subscribes u to every public-room line (spec §2
+// codes 150, 152).
+func handleJoinGlobalRoom(s *Server, u *session, _ *slsk.JoinGlobalRoom) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !u.loggedOut {
+		s.globalFeed[u] = struct{}{}
+	}
+	return nil
+}
+
+// handleLeaveGlobalRoom ends the subscription (spec §2 code 151).
+func handleLeaveGlobalRoom(s *Server, u *session, _ *slsk.LeaveGlobalRoom) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.globalFeed, u)
+	return nil
+}
