@@ -1,0 +1,94 @@
+package slskclient
+
+import (
+	"context"
+
+	"github.com/revival-net/revival/slsk"
+)
+
+// waitKey names an expected reply: a server or peer code and the user,
+// room or token it is about ("" when the code alone identifies it).
+type waitKey struct {
+	peer bool
+	code uint32
+	key  string
+}
+
+func serverKey(code slsk.ServerCode, key string) waitKey {
+	return waitKey{code: uint32(code), key: key}
+}
+
+func peerKey(code slsk.PeerCode, user string) waitKey {
+	return waitKey{peer: true, code: uint32(code), key: user}
+}
+
+// await registers a one-shot waiter for k. Register before sending the
+// request, so a fast reply cannot slip past. cancel removes the waiter if
+// no reply came.
+func (c *Client) await(k waitKey) (ch chan any, cancel func()) {
+	ch = make(chan any, 1)
+	c.mu.Lock()
+	c.waiters[k] = append(c.waiters[k], ch)
+	c.mu.Unlock()
+	return ch, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		ws := c.waiters[k]
+		for i, w := range ws {
+			if w == ch {
+				ws = append(ws[:i:i], ws[i+1:]...)
+				break
+			}
+		}
+		if len(ws) == 0 {
+			delete(c.waiters, k)
+		} else {
+			c.waiters[k] = ws
+		}
+	}
+}
+
+// deliver hands m to every waiter for k and reports whether there was one.
+// It never blocks: each waiter channel has room for its one reply.
+func (c *Client) deliver(k waitKey, m any) bool {
+	c.mu.Lock()
+	ws := c.waiters[k]
+	delete(c.waiters, k)
+	c.mu.Unlock()
+	for _, w := range ws {
+		w <- m
+	}
+	return len(ws) > 0
+}
+
+// roundTrip sends req to the server and waits for the reply named k.
+func (c *Client) roundTrip(ctx context.Context, req slsk.ServerMessage, k waitKey) (any, error) {
+	ch, cancel := c.await(k)
+	defer cancel()
+	if err := c.send(req); err != nil {
+		return nil, err
+	}
+	return c.wait(ctx, ch)
+}
+
+// wait waits for a registered reply, ctx, or the end of the client.
+func (c *Client) wait(ctx context.Context, ch chan any) (any, error) {
+	select {
+	case m := <-ch:
+		return m, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-c.closing:
+		return nil, c.failure()
+	}
+}
+
+// failure returns why the client ended, never nil once it has.
+func (c *Client) failure() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err == nil {
+		return ErrClosed
+	}
+	return c.err
+}
