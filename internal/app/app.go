@@ -1,0 +1,197 @@
+// Package app wires Revival together: configuration → store → hub →
+// protocol servers → admin HTTP. It is the only package besides cmd that
+// imports everything (the dependency rules are checked in deps_test.go).
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/revival-net/revival/internal/config"
+	"github.com/revival-net/revival/internal/hub"
+	"github.com/revival-net/revival/internal/store/sqlstore"
+	"github.com/revival-net/revival/slsk/slskserver"
+)
+
+// App is one running Revival: its store, hub and listeners.
+type App struct {
+	cfg      config.Config
+	log      *slog.Logger
+	store    *sqlstore.Store
+	hub      *hub.Hub
+	registry *prometheus.Registry
+	slsk     *slskserver.Server
+
+	mu        sync.Mutex
+	listeners map[string]net.Listener // by network name
+}
+
+// OpenStore opens the configured store: SQLite in the data directory, or
+// PostgreSQL. The CLI's user commands use it too, so they work while a
+// server runs on the same data directory (SQLite WAL allows it).
+func OpenStore(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sqlstore.Store, error) {
+	if cfg.Store.Driver == "postgres" {
+		return sqlstore.Open(ctx, "postgres", cfg.Store.DSN, logger)
+	}
+	return sqlstore.OpenDir(ctx, cfg.Data, logger)
+}
+
+// New opens the store and builds every enabled server; it binds the
+// listeners, so ports in use fail here rather than later.
+func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	st, err := OpenStore(ctx, cfg, logger)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	a := &App{cfg: cfg, log: logger, store: st, registry: prometheus.NewRegistry(), listeners: map[string]net.Listener{}}
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.hub = hub.New(st, hub.AccountsOptions{BcryptCost: cfg.Accounts.BcryptCost})
+	if err := a.build(ctx); err != nil {
+		a.closeAll()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context) error {
+	if config.Enabled(a.cfg.Slsk.Listen) {
+		mode, err := slskserver.ParseDistribMode(a.cfg.Slsk.Distributed)
+		if err != nil {
+			return err
+		}
+		srv, err := slskserver.New(ctx, slskserver.Options{
+			Hub:             a.hub,
+			Logger:          a.log,
+			Metrics:         a.registry,
+			Greeting:        a.cfg.Slsk.Greeting,
+			PrivateMode:     a.cfg.Slsk.PrivateMode,
+			MaxUsers:        a.cfg.Slsk.MaxUsers,
+			Distributed:     mode,
+			ExcludedPhrases: a.cfg.Slsk.ExcludedPhrases,
+			Limits: slskserver.Limits{
+				MaxConnsPerIP: a.cfg.Slsk.MaxConnsPerIP,
+				IdleTimeout:   a.cfg.Slsk.IdleTimeout.Duration,
+			},
+		})
+		if err != nil {
+			return fmt.Errorf("soulseek server: %w", err)
+		}
+		a.slsk = srv
+		if err := a.listen("slsk", a.cfg.Slsk.Listen); err != nil {
+			return err
+		}
+	}
+	if config.Enabled(a.cfg.Admin.Listen) {
+		if err := a.listen("admin", a.cfg.Admin.Listen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *App) listen(name, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("%s: listen on %s: %w", name, addr, err)
+	}
+	a.mu.Lock()
+	a.listeners[name] = ln
+	a.mu.Unlock()
+	return nil
+}
+
+// Addr returns the bound address of a network's listener ("slsk",
+// "admin"), or "" when it is off. Tests configure ":0" and ask here.
+func (a *App) Addr(name string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if ln := a.listeners[name]; ln != nil {
+		return ln.Addr().String()
+	}
+	return ""
+}
+
+// Hub returns the shared domain services.
+func (a *App) Hub() *hub.Hub { return a.hub }
+
+// Run serves until ctx is cancelled, then shuts everything down and closes
+// the store. Every listener logs one line with its address.
+func (a *App) Run(ctx context.Context) error {
+	errc := make(chan error, 4)
+	var wg sync.WaitGroup
+	var admin *http.Server
+	if ln := a.listeners["slsk"]; ln != nil {
+		a.log.Info("listening", "network", "soulseek", "addr", ln.Addr().String())
+		wg.Go(func() {
+			if err := a.slsk.Serve(ln); err != nil && !errors.Is(err, slskserver.ErrServerClosed) {
+				errc <- fmt.Errorf("soulseek: %w", err)
+			}
+		})
+	}
+	if ln := a.listeners["admin"]; ln != nil {
+		admin = &http.Server{Handler: a.adminHandler(), ReadHeaderTimeout: 10 * time.Second}
+		a.log.Info("listening", "network", "admin", "addr", ln.Addr().String(), "paths", "/metrics /healthz")
+		wg.Go(func() {
+			if err := admin.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("admin: %w", err)
+			}
+		})
+	}
+	wg.Go(func() { a.watchBans(ctx) })
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	a.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if a.slsk != nil {
+		if err := a.slsk.Shutdown(sctx); err != nil {
+			a.log.Warn("soulseek shutdown", "err", err)
+		}
+	}
+	if admin != nil {
+		_ = admin.Shutdown(sctx)
+	}
+	wg.Wait()
+	if err := a.store.Close(); err != nil && runErr == nil {
+		runErr = err
+	}
+	return runErr
+}
+
+func (a *App) closeAll() {
+	a.mu.Lock()
+	for _, ln := range a.listeners {
+		_ = ln.Close()
+	}
+	a.mu.Unlock()
+	_ = a.store.Close()
+}
+
+func (a *App) adminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := a.store.Ping(r.Context()); err != nil {
+			http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	return mux
+}

@@ -1,0 +1,61 @@
+package app
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/revival-net/revival"
+
+// TestDependencyRules keeps the layering of docs/architecture.md true:
+// codecs never touch the network or the domain, clients never see the
+// store, the domain never knows a protocol, and only app and cmd wire
+// everything together.
+func TestDependencyRules(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}:{{join .Imports " "}}`, module+"/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	type rule struct {
+		pkgPrefix string
+		forbid    []string
+		why       string
+	}
+	codecForbid := []string{"net", "net/http", module + "/internal/hub", module + "/internal/store", module + "/internal/app"}
+	rules := []rule{
+		{module + "/internal/wire", codecForbid, "shared byte helpers do no networking"},
+		{module + "/slsk:", append(codecForbid, module+"/slsk/"), "the codec does no networking and knows no server or client"},
+		{module + "/slsk/slskclient", []string{module + "/internal/hub", module + "/internal/store", module + "/slsk/slskserver", module + "/internal/app"}, "the client library talks only the protocol"},
+		{module + "/slsk/slskserver", []string{module + "/internal/store/sqlstore", module + "/internal/app", module + "/internal/config", module + "/slsk/slskclient"}, "servers see store interfaces, not the implementation"},
+		{module + "/internal/hub", []string{module + "/slsk", module + "/internal/app"}, "the domain knows no protocol"},
+		{module + "/internal/store:", []string{module + "/"}, "store interfaces depend on nothing in the module"},
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, ":")
+		imps := strings.Fields(imports)
+		for _, r := range rules {
+			prefix, exact := strings.CutSuffix(r.pkgPrefix, ":")
+			if exact && pkg != prefix || !exact && !strings.HasPrefix(pkg, prefix) {
+				continue
+			}
+			for _, imp := range imps {
+				for _, f := range r.forbid {
+					if forbidden(imp, f) {
+						t.Errorf("%s imports %s: %s", pkg, imp, r.why)
+					}
+				}
+			}
+		}
+	}
+}
+
+// forbidden reports whether imp is f or inside f. Standard-library names
+// match exactly (net/netip is fine where net is not); a trailing slash
+// forbids only sub-packages.
+func forbidden(imp, f string) bool {
+	if !strings.Contains(f, ".") {
+		return imp == f
+	}
+	return imp == f || strings.HasPrefix(imp, strings.TrimSuffix(f, "/")+"/")
+}
