@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"log/slog"
+
+	"github.com/revival-net/revival/internal/app"
+	"github.com/revival-net/revival/internal/config"
+)
+
+// serveFlags are the flags shared by serve and the commands that open the
+// store; names are fixed by the issue (other issues and scripts use them).
+func addStoreFlags(fs *flag.FlagSet, cfg *config.Config, configPath *string) {
+	fs.StringVar(configPath, "config", "", "TOML configuration file (flags override it)")
+	fs.StringVar(&cfg.Data, "data", cfg.Data, "data directory (SQLite store)")
+	fs.StringVar(&cfg.Store.Driver, "store", cfg.Store.Driver, "store driver: sqlite or postgres")
+	fs.StringVar(&cfg.Store.DSN, "store-dsn", cfg.Store.DSN, "PostgreSQL connection string, with --store postgres")
+}
+
+// loadConfig applies the config file (if any), then re-applies the flags the
+// user set, so flags always win over the file.
+func loadConfig(fs *flag.FlagSet, cfg *config.Config, path string) error {
+	if path == "" {
+		return nil
+	}
+	fileCfg, err := config.Load(path)
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	flagCfg := *cfg
+	*cfg = fileCfg
+	apply := map[string]func(){
+		"data":                  func() { cfg.Data = flagCfg.Data },
+		"store":                 func() { cfg.Store.Driver = flagCfg.Store.Driver },
+		"store-dsn":             func() { cfg.Store.DSN = flagCfg.Store.DSN },
+		"slsk":                  func() { cfg.Slsk.Listen = flagCfg.Slsk.Listen },
+		"admin":                 func() { cfg.Admin.Listen = flagCfg.Admin.Listen },
+		"log-level":             func() { cfg.Log.Level = flagCfg.Log.Level },
+		"log-format":            func() { cfg.Log.Format = flagCfg.Log.Format },
+		"bcrypt-cost":           func() { cfg.Accounts.BcryptCost = flagCfg.Accounts.BcryptCost },
+		"slsk-distributed":      func() { cfg.Slsk.Distributed = flagCfg.Slsk.Distributed },
+		"slsk-max-conns-per-ip": func() { cfg.Slsk.MaxConnsPerIP = flagCfg.Slsk.MaxConnsPerIP },
+		"slsk-private":          func() { cfg.Slsk.PrivateMode = flagCfg.Slsk.PrivateMode },
+	}
+	for name := range set {
+		if f := apply[name]; f != nil {
+			f()
+		}
+	}
+	return nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg := config.Default()
+	var configPath string
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addStoreFlags(fs, &cfg, &configPath)
+	fs.StringVar(&cfg.Slsk.Listen, "slsk", cfg.Slsk.Listen, `Soulseek listen address, or "off"`)
+	fs.StringVar(&cfg.Admin.Listen, "admin", cfg.Admin.Listen, `admin HTTP (/metrics, /healthz) listen address, or "off"`)
+	fs.StringVar(&cfg.Log.Level, "log-level", cfg.Log.Level, "log level: debug, info, warn, error")
+	fs.StringVar(&cfg.Log.Format, "log-format", cfg.Log.Format, "log format: text or json")
+	fs.IntVar(&cfg.Accounts.BcryptCost, "bcrypt-cost", cfg.Accounts.BcryptCost, "bcrypt cost for new passwords (lower only for load tests)")
+	fs.StringVar(&cfg.Slsk.Distributed, "slsk-distributed", cfg.Slsk.Distributed, "how searches reach Soulseek users: roots, tree or direct")
+	fs.IntVar(&cfg.Slsk.MaxConnsPerIP, "slsk-max-conns-per-ip", cfg.Slsk.MaxConnsPerIP, "simultaneous Soulseek connections per address (-1: unlimited)")
+	fs.BoolVar(&cfg.Slsk.PrivateMode, "slsk-private", cfg.Slsk.PrivateMode, "refuse unknown Soulseek names instead of registering them")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := loadConfig(fs, &cfg, configPath); err != nil {
+		return fail(stderr, "serve", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return fail(stderr, "serve", err)
+	}
+	logger := newLogger(stderr, cfg.Log)
+	a, err := app.New(ctx, cfg, logger)
+	if err != nil {
+		return fail(stderr, "serve", err)
+	}
+	if err := a.Run(ctx); err != nil {
+		return fail(stderr, "serve", err)
+	}
+	return 0
+}
+
+func newLogger(w io.Writer, c config.Log) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
