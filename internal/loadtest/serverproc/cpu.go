@@ -55,11 +55,11 @@ func parseProcStat(b []byte) (time.Duration, error) {
 	return ticks(u + s), nil
 }
 
-// MachineBusy returns the CPU time all processors have spent since boot
-// running processes (user, nice, system, irq, steal) and, separately, in
-// softirq, from /proc/stat. Softirq time is charged to no process: on
-// loopback it is mostly the TCP work of the run's own traffic, so it must
-// not be counted as "other processes".
+// MachineBusy returns the CPU time all processors have spent not idle
+// since boot (user, nice, system, irq, softirq, steal) and the softirq
+// part of it, from /proc/stat. Softirq is reported apart because on
+// loopback it is mostly the TCP work of the run's own traffic, which the
+// kernel does not always charge to the processes involved.
 func MachineBusy() (busy, softirq time.Duration, err error) {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
@@ -85,7 +85,7 @@ func parseMachineStat(b []byte) (busy, softirq time.Duration, err error) {
 				return 0, 0, fmt.Errorf("%w: %q", errProcFormat, sc.Text())
 			}
 		}
-		return ticks(v[1] + v[2] + v[3] + v[6] + v[8]), ticks(v[7]), nil
+		return ticks(v[1] + v[2] + v[3] + v[6] + v[7] + v[8]), ticks(v[7]), nil
 	}
 	return 0, 0, fmt.Errorf("%w: no cpu line in /proc/stat", errProcFormat)
 }

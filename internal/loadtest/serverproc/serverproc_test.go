@@ -154,8 +154,8 @@ func TestParseMachineStat(t *testing.T) {
 		wantErr     bool
 	}{
 		// cpu user nice system idle iowait irq softirq steal guest guest_nice
-		{"normal", "cpu  100 5 50 9000 7 1 2 3 0 0\ncpu0 50 2 25 4500 3 0 1 1 0 0\n", 1590 * time.Millisecond, 20 * time.Millisecond, false},
-		{"old kernel without guest", "cpu 1 0 0 0 0 0 4 0\n", 10 * time.Millisecond, 40 * time.Millisecond, false},
+		{"normal", "cpu  100 5 50 9000 7 1 2 3 0 0\ncpu0 50 2 25 4500 3 0 1 1 0 0\n", 1610 * time.Millisecond, 20 * time.Millisecond, false},
+		{"old kernel without guest", "cpu 1 0 0 0 0 0 4 0\n", 50 * time.Millisecond, 40 * time.Millisecond, false},
 		{"no cpu line", "intr 5\n", 0, 0, true},
 		{"short", "cpu 1 2 3\n", 0, 0, true},
 		{"bad number", "cpu 1 2 3 x 5 6 7 8\n", 0, 0, true},

@@ -48,7 +48,9 @@ func (m *cpuMeter) stop(acc *PhaseCPU) *PhaseCPU {
 	acc.Wall += wall.Seconds()
 	acc.Server += server.Seconds()
 	acc.Clients += clients.Seconds()
+	machine := s.Machine - m.first.Machine
+	acc.Machine += machine.Seconds()
 	acc.SoftIRQ += (s.SoftIRQ - m.first.SoftIRQ).Seconds()
-	acc.Other += max(0, s.Machine-m.first.Machine-server-clients).Seconds()
+	acc.Other += max(0, machine-server-clients).Seconds()
 	return acc
 }

@@ -11,9 +11,8 @@ import (
 type MemoryProbe func() (int64, error)
 
 // CPUSample is cumulative CPU time: the server process's, this process's
-// (the simulated clients'), the whole machine's time running processes,
-// and its softirq time (charged to no process; on loopback mostly the
-// run's own TCP traffic).
+// (the simulated clients'), the whole machine's non-idle time (softirq
+// included), and the softirq part of it.
 type CPUSample struct {
 	Server, Clients, Machine, SoftIRQ time.Duration
 }

@@ -85,10 +85,10 @@ func cpuRow(row func(name, value, target string), name string, c *PhaseCPU) {
 	}
 	busy := 0.0
 	if c.Wall > 0 && c.Cores > 0 {
-		busy = 100 * (c.Server + c.Clients + c.SoftIRQ + c.Other) / (c.Wall * float64(c.Cores))
+		busy = 100 * c.Machine / (c.Wall * float64(c.Cores))
 	}
-	row(name, fmt.Sprintf("server %.2f s, clients %.2f s, softirq %.2f s, other processes %.2f s in %.2f s on %d cores (%.0f%% busy)",
-		c.Server, c.Clients, c.SoftIRQ, c.Other, c.Wall, c.Cores, busy), "")
+	row(name, fmt.Sprintf("server %.2f s, clients %.2f s, other processes ~%.2f s; machine %.0f%% busy (%.2f s of %d cores × %.2f s, softirq %.2f s)",
+		c.Server, c.Clients, c.Other, busy, c.Machine, c.Cores, c.Wall, c.SoftIRQ), "")
 }
 
 func loginText(p LoginPhase) string {

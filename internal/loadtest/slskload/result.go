@@ -51,16 +51,21 @@ type LoginPhase struct {
 	Errors    []string    `json:"errors,omitempty"`
 }
 
-// PhaseCPU is the CPU time spent during one phase, in seconds, by the
-// server, by the simulated clients, by the kernel's softirq work (on
-// loopback mostly the TCP traffic between the two) and by every other
-// process on the machine. When the sum comes close to Wall × Cores the
-// phase was limited by the machine, not by the server alone.
+// PhaseCPU is the CPU time spent during one phase, in seconds: by the
+// server and by the simulated clients (their processes' user + system
+// time), and by the whole machine (all processors' non-idle time, softirq
+// included; SoftIRQ is that part, on loopback mostly the run's own TCP
+// traffic). Other is Machine − Server − Clients, the share of the other
+// processes; it is approximate because the kernel may charge softirq work
+// to whichever process it interrupted, and all figures come in 10 ms
+// ticks. When Machine nears Wall × Cores, the phase was limited by the
+// machine, not by the server alone.
 type PhaseCPU struct {
 	Wall    float64 `json:"wall_s"`
 	Cores   int     `json:"cores"`
 	Server  float64 `json:"server_s"`
 	Clients float64 `json:"clients_s"`
+	Machine float64 `json:"machine_s"`
 	SoftIRQ float64 `json:"softirq_s"`
 	Other   float64 `json:"other_s"`
 }
