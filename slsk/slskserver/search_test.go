@@ -74,9 +74,12 @@ func TestSearchFloodLimit(t *testing.T) {
 	h := slsktest.Start(t, func(o *slskserver.Options) { o.Limits.FloodStrikes = 5 })
 	alice := h.Login("alice")
 	bob := h.Login("bob")
+	var flood []byte
 	for i := range 40 {
-		alice.Send(&slsk.FileSearch{Token: uint32(i), Query: "q"})
+		flood = slsk.AppendServerFrame(flood, &slsk.FileSearch{Token: uint32(i), Query: "q"})
 	}
+	alice.SendRaw(flood) // one write: the server may close before reading it all
+
 	alice.ExpectClosed()
 	got := bob.Sync()
 	if len(got) == 0 || len(got) >= 40 {

@@ -164,7 +164,8 @@ func (c *Client) ExpectClosed() []slsk.ServerMessage {
 	for {
 		m, err := c.read()
 		if err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || isReset(err) {
+			// A server that drops a slow reader may cut a frame short.
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || isReset(err) {
 				return got
 			}
 			if errors.Is(err, slsk.ErrUnknownCode) {
