@@ -48,7 +48,6 @@ func (s *Server) loginPhase(c *conn, fr *wire.FrameReader) *session {
 		c.closeAfterFlush("login refused: " + reason)
 		return nil
 	}
-	s.metrics.logins.WithLabelValues("ok").Inc()
 	return u
 }
 
@@ -155,6 +154,9 @@ func (s *Server) register(u *session, password string) {
 	if until, ok := s.privileged[u.name]; ok && now.Before(until) {
 		u.supporter = true
 	}
+	// Counted before the reply, so a client that reads the reply and then
+	// scrapes /metrics sees its own login.
+	s.metrics.logins.WithLabelValues("ok").Inc()
 	u.send(&slsk.LoginReply{
 		Success:   true,
 		Greeting:  s.opts.Greeting,
