@@ -220,16 +220,23 @@ var serverCodeNames = map[ServerCode]string{
 
 // String returns the spec's name for c, or its number. Metrics use it as a
 // label, so unknown codes never create unbounded label values: see Label.
-func (c ServerCode) String() string {
-	if n, ok := serverCodeNames[c]; ok {
+func (c ServerCode) String() string { return codeName(serverCodeNames, c) }
+
+// Label returns the spec's name for c, or "unknown": safe as a metric label.
+func (c ServerCode) Label() string { return codeLabel(serverCodeNames, c) }
+
+// codeName returns a code's spec name from names, or its number.
+func codeName[C ~uint8 | ~uint32](names map[C]string, c C) string {
+	if n, ok := names[c]; ok {
 		return n
 	}
 	return strconv.FormatUint(uint64(c), 10)
 }
 
-// Label returns the spec's name for c, or "unknown": safe as a metric label.
-func (c ServerCode) Label() string {
-	if n, ok := serverCodeNames[c]; ok {
+// codeLabel returns a code's spec name, or "unknown": peers can send any
+// code, so metric labels must come from the table only.
+func codeLabel[C ~uint8 | ~uint32](names map[C]string, c C) string {
+	if n, ok := names[c]; ok {
 		return n
 	}
 	return "unknown"

@@ -1,7 +1,5 @@
 package slsk
 
-import "strconv"
-
 // PeerCode is the u32 code of a message on a P connection (spec §3.3).
 // Both directions use the same payloads, so there is one registry.
 type PeerCode uint32
@@ -48,21 +46,11 @@ var peerCodeNames = map[PeerCode]string{
 }
 
 // String returns the spec's name for c, or its number (see ServerCode.String).
-func (c PeerCode) String() string {
-	if n, ok := peerCodeNames[c]; ok {
-		return n
-	}
-	return strconv.FormatUint(uint64(c), 10)
-}
+func (c PeerCode) String() string { return codeName(peerCodeNames, c) }
 
 // Label returns the spec's name for c, or "unknown": safe as a metric label,
 // because a peer can send any of 2^32 codes.
-func (c PeerCode) Label() string {
-	if n, ok := peerCodeNames[c]; ok {
-		return n
-	}
-	return "unknown"
-}
+func (c PeerCode) Label() string { return codeLabel(peerCodeNames, c) }
 
 // DistribCode is the u8 code of a message on a D connection (spec §4.1).
 type DistribCode uint8
@@ -87,20 +75,10 @@ var distribCodeNames = map[DistribCode]string{
 }
 
 // String returns the spec's name for c, or its number.
-func (c DistribCode) String() string {
-	if n, ok := distribCodeNames[c]; ok {
-		return n
-	}
-	return strconv.FormatUint(uint64(c), 10)
-}
+func (c DistribCode) String() string { return codeName(distribCodeNames, c) }
 
 // Label returns the spec's name for c, or "unknown": safe as a metric label.
-func (c DistribCode) Label() string {
-	if n, ok := distribCodeNames[c]; ok {
-		return n
-	}
-	return "unknown"
-}
+func (c DistribCode) Label() string { return codeLabel(distribCodeNames, c) }
 
 // InitCode is the u8 code of the first message on a new peer socket
 // (spec §3.1), which says what the socket is for.
@@ -118,17 +96,7 @@ var initCodeNames = map[InitCode]string{
 }
 
 // String returns the spec's name for c, or its number.
-func (c InitCode) String() string {
-	if n, ok := initCodeNames[c]; ok {
-		return n
-	}
-	return strconv.FormatUint(uint64(c), 10)
-}
+func (c InitCode) String() string { return codeName(initCodeNames, c) }
 
 // Label returns the spec's name for c, or "unknown": safe as a metric label.
-func (c InitCode) Label() string {
-	if n, ok := initCodeNames[c]; ok {
-		return n
-	}
-	return "unknown"
-}
+func (c InitCode) Label() string { return codeLabel(initCodeNames, c) }
