@@ -15,7 +15,10 @@ func init() {
 	on(handleGlobalUserList)
 	on(handleExactFileSearch)
 	ignore(slsk.CodeIgnoreUser, slsk.CodeUnignoreUser, slsk.CodeSendDownloadSpeed, slsk.CodeUploadSlotsFull,
-		slsk.CodeParentIP, slsk.CodeChildDepth, slsk.CodeFileSearchRoom, slsk.CodeAdminCommand)
+		slsk.CodeParentIP, slsk.CodeChildDepth, slsk.CodeFileSearchRoom, slsk.CodeAdminCommand,
+		slsk.CodePlaceInLineResponse, slsk.CodeAckNotifyPrivileges, slsk.CodeRoomSomething,
+		// A second Login on a logged-in connection changes nothing.
+		slsk.CodeLogin)
 }
 
 // handleGetPeerAddress answers with the user's address as the server saw
