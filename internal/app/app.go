@@ -130,6 +130,9 @@ func (a *App) Hub() *hub.Hub { return a.hub }
 // Run serves until ctx is cancelled, then shuts everything down and closes
 // the store. Every listener logs one line with its address.
 func (a *App) Run(ctx context.Context) error {
+	// A failing listener ends the run too: cancel stops the ban watcher.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	errc := make(chan error, 4)
 	var wg sync.WaitGroup
 	var admin *http.Server
@@ -156,9 +159,10 @@ func (a *App) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	case runErr = <-errc:
 	}
+	cancel()
 	a.log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	sctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
 	if a.slsk != nil {
 		if err := a.slsk.Shutdown(sctx); err != nil {
 			a.log.Warn("soulseek shutdown", "err", err)

@@ -33,3 +33,11 @@ func (h *Hub) Ban(ctx context.Context, name string, until time.Time, reason stri
 	}
 	return nil
 }
+
+// PermanentBan is the end of a ban without a length. It is far enough to
+// mean "forever" and near enough for every store to keep exactly (sqlstore
+// stores nanoseconds, which end in 2262).
+var PermanentBan = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// IsPermanent reports whether a ban end means "forever".
+func IsPermanent(until time.Time) bool { return !until.Before(PermanentBan) }

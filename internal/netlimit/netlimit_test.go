@@ -25,6 +25,23 @@ func TestPerIPCapsAndReleases(t *testing.T) {
 	}
 }
 
+func TestPerIPCountsAnIPv6Slash64AsOneHost(t *testing.T) {
+	p := NewPerIP(1)
+	if !p.Acquire(netip.MustParseAddr("2001:db8:1:2::1")) {
+		t.Fatal("first address refused")
+	}
+	if p.Acquire(netip.MustParseAddr("2001:db8:1:2:ffff::9")) {
+		t.Fatal("another address of the same /64 allowed")
+	}
+	if !p.Acquire(netip.MustParseAddr("2001:db8:1:3::1")) {
+		t.Fatal("another /64 refused")
+	}
+	p.Release(netip.MustParseAddr("2001:db8:1:2::7"))
+	if !p.Acquire(netip.MustParseAddr("2001:db8:1:2::1")) {
+		t.Fatal("release by another address of the /64 did not free the slot")
+	}
+}
+
 func TestBucketRefills(t *testing.T) {
 	r := Rate{PerSecond: 2, Burst: 3}
 	var b Bucket

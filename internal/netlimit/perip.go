@@ -21,8 +21,21 @@ type PerIP struct {
 // disables the cap (load tests from 127.0.0.1).
 func NewPerIP(max int) *PerIP { return &PerIP{max: max, n: map[netip.Addr]int{}} }
 
+// key is what one host controls: an IPv4 address, or an IPv6 /64 (every
+// IPv6 subscriber gets at least a /64, so single addresses cost nothing).
+func key(a netip.Addr) netip.Addr {
+	a = a.Unmap()
+	if a.Is6() {
+		if p, err := a.Prefix(64); err == nil {
+			return p.Addr()
+		}
+	}
+	return a
+}
+
 // Acquire reserves a slot for a and reports whether one was free.
 func (p *PerIP) Acquire(a netip.Addr) bool {
+	a = key(a)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.max > 0 && p.n[a] >= p.max {
@@ -34,6 +47,7 @@ func (p *PerIP) Acquire(a netip.Addr) bool {
 
 // Release frees a slot taken by Acquire.
 func (p *PerIP) Release(a netip.Addr) {
+	a = key(a)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.n[a] <= 1 {

@@ -136,9 +136,11 @@ func (c *conn) close(reason string) {
 	_ = c.nc.Close()
 }
 
-// isClosed reports whether close was called.
-func (c *conn) isClosed() bool {
+// isClosing reports whether the connection is closed or closing after a
+// flush (Relogged, a kick): its reader then stops handling messages, so a
+// replaced session cannot change shared state any more.
+func (c *conn) isClosing() bool {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	return c.closed
+	return c.closed || c.closing
 }

@@ -42,6 +42,9 @@ func handleGetPeerAddress(s *Server, u *session, m *slsk.GetPeerAddress) error {
 // CantConnectToPeer when the target is offline, so the requester's firewall
 // piercing attempt fails fast instead of timing out.
 func handleConnectToPeer(s *Server, u *session, m *slsk.ConnectToPeer) error {
+	if ok, err := s.fanoutCheck(u); !ok {
+		return err
+	}
 	s.mu.Lock()
 	target := s.users[m.Username]
 	var fwd *slsk.ConnectToPeerReply
@@ -63,6 +66,9 @@ func handleConnectToPeer(s *Server, u *session, m *slsk.ConnectToPeer) error {
 // handleCantConnectToPeer relays the failure to the user who asked for the
 // connection, with the token only (spec §2 code 1001).
 func handleCantConnectToPeer(s *Server, u *session, m *slsk.CantConnectToPeer) error {
+	if ok, err := s.fanoutCheck(u); !ok {
+		return err
+	}
 	s.mu.Lock()
 	target := s.users[m.Username]
 	s.mu.Unlock()
@@ -75,6 +81,9 @@ func handleCantConnectToPeer(s *Server, u *session, m *slsk.CantConnectToPeer) e
 // handleSendConnectToken is obsolete but still forwarded by the official
 // server (spec §2 code 33), with the sender's name in place of the target's.
 func handleSendConnectToken(s *Server, u *session, m *slsk.SendConnectToken) error {
+	if ok, err := s.fanoutCheck(u); !ok {
+		return err
+	}
 	s.mu.Lock()
 	target := s.users[m.Username]
 	s.mu.Unlock()
@@ -86,6 +95,9 @@ func handleSendConnectToken(s *Server, u *session, m *slsk.SendConnectToken) err
 
 // handlePlaceInLineRequest is relayed as Soulfind still does (code 59).
 func handlePlaceInLineRequest(s *Server, u *session, m *slsk.PlaceInLineRequest) error {
+	if ok, err := s.fanoutCheck(u); !ok {
+		return err
+	}
 	s.mu.Lock()
 	target := s.users[m.Username]
 	s.mu.Unlock()

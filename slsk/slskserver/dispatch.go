@@ -3,6 +3,7 @@ package slskserver
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/revival-net/revival/slsk"
 )
@@ -35,9 +36,13 @@ func ignore(codes ...slsk.ServerCode) {
 	}
 }
 
-// errMalformedBudget disconnects a client that keeps sending frames we
-// cannot decode; a few are tolerated since clients differ in details.
+// malformedBudget disconnects a client that keeps sending frames we cannot
+// decode; a few are tolerated since clients differ in details.
 const malformedBudget = 10
+
+// strikeWindow is how long rate-limit strikes count: a long-lived client
+// that sometimes trips a limit is not disconnected for its total.
+const strikeWindow = time.Minute
 
 // dispatch decodes and handles one frame body.
 func (s *Server) dispatch(u *session, body []byte) error {
@@ -52,8 +57,8 @@ func (s *Server) dispatch(u *session, body []byte) error {
 		}
 		s.metrics.protocolErrors.WithLabelValues("malformed").Inc()
 		s.log.Warn("malformed message", "user", u.name, "code", code.Label(), "err", err)
-		u.strikes++
-		if u.strikes > malformedBudget {
+		u.malformed++
+		if u.malformed > malformedBudget {
 			return errors.New("too many malformed messages")
 		}
 		return nil
@@ -69,16 +74,29 @@ func (s *Server) dispatch(u *session, body []byte) error {
 	return h(s, u, m)
 }
 
-// floodCheck takes a token from bucket b and reports whether the message
-// may go on. A client that keeps flooding past its budget is disconnected.
+// floodCheck reports whether a rate-limited message may go on, given
+// whether its bucket had a token. Dropped messages are strikes; a client
+// with more than FloodStrikes in a minute is disconnected.
 func (s *Server) floodCheck(u *session, which string, allowed bool) (bool, error) {
 	if allowed {
 		return true, nil
 	}
 	s.metrics.floods.WithLabelValues(which).Inc()
+	now := s.opts.Now()
+	if now.Sub(u.strikesFrom) > strikeWindow {
+		u.strikes, u.strikesFrom = 0, now
+	}
 	u.strikes++
 	if u.strikes > s.opts.Limits.FloodStrikes {
 		return false, fmt.Errorf("flooding %s", which)
 	}
 	return false, nil
+}
+
+// fanoutCheck applies the fan-out bucket to a message that makes the
+// server send to other users (status, stats, room join/leave, peer relays),
+// so one client cannot flood others or push them into slow-consumer
+// disconnects.
+func (s *Server) fanoutCheck(u *session) (bool, error) {
+	return s.floodCheck(u, "fanout", u.fanout.Allow(s.opts.Limits.FanoutRate, s.opts.Now()))
 }

@@ -3,6 +3,7 @@ package slskserver
 import (
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/revival-net/revival/slsk"
 )
@@ -54,17 +55,12 @@ type distState struct {
 	acceptChildren bool
 	level          int32
 	root           string
+	lastOffer      time.Time // when PossibleParents was last sent
 }
 
 // isRoot reports whether the server should deliver searches to this user
 // itself: it has no parent.
 func (d distState) isRoot() bool { return d.haveNoParent }
-
-// distributed is the server-wide tree bookkeeping (nothing beyond the
-// per-session distState yet; kept as a type so the strategy can grow).
-type distributed struct{}
-
-func (d *distributed) removeLocked(*session) {}
 
 func init() {
 	on(handleHaveNoParent)
@@ -80,8 +76,9 @@ func handleHaveNoParent(s *Server, u *session, m *slsk.HaveNoParent) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u.dist.haveNoParent = m.NoParent
-	if m.NoParent && s.opts.Distributed == DistribTree {
-		s.offerParentsLocked(u)
+	now := s.opts.Now()
+	if m.NoParent && s.opts.Distributed == DistribTree && now.Sub(u.dist.lastOffer) >= minOfferGap {
+		s.offerParentsLocked(u, s.parentCandidatesLocked(), now)
 	}
 	return nil
 }
@@ -113,23 +110,15 @@ func handleBranchRoot(s *Server, u *session, m *slsk.BranchRoot) error {
 	return nil
 }
 
-// offerParentsLocked sends u up to ten parent candidates (spec §4.3 item 3):
-// online users that accept children, have a reachable port, are at least
-// as fast, and are not in u's own branch (that would make a cycle). The
-// fastest come first.
-func (s *Server) offerParentsLocked(u *session) {
+// parentCandidatesLocked lists the users that may be offered as parents:
+// they accept children and have a reachable port. Fastest first, then by
+// name, so offers are stable. Built once per round of offers.
+func (s *Server) parentCandidatesLocked() []*session {
 	var cands []*session
 	for _, o := range s.users {
-		if o == u || !o.dist.acceptChildren || o.port == 0 || o.dist.root == u.name {
-			continue
+		if o.dist.acceptChildren && o.port != 0 && !o.loggedOut {
+			cands = append(cands, o)
 		}
-		if o.stats.AvgSpeed < u.stats.AvgSpeed {
-			continue
-		}
-		cands = append(cands, o)
-	}
-	if len(cands) == 0 {
-		return
 	}
 	sort.Slice(cands, func(i, j int) bool {
 		if cands[i].stats.AvgSpeed != cands[j].stats.AvgSpeed {
@@ -137,14 +126,35 @@ func (s *Server) offerParentsLocked(u *session) {
 		}
 		return cands[i].name < cands[j].name
 	})
-	if len(cands) > maxParentOffers {
-		cands = cands[:maxParentOffers]
+	return cands
+}
+
+// minOfferGap bounds how often one user is offered parents, whatever it
+// sends: each offer scans the candidates under Server.mu.
+const minOfferGap = 2 * time.Second
+
+// offerParentsLocked sends u up to ten parents from cands (spec §4.3 item
+// 3): at least as fast as u, not u, and not in u's own branch (that would
+// make a cycle). Because cands is sorted fastest first, the scan stops at
+// the first candidate slower than u.
+func (s *Server) offerParentsLocked(u *session, cands []*session, now time.Time) {
+	if now.Sub(u.dist.lastOffer) < minOfferGap {
+		return
 	}
+	u.dist.lastOffer = now
 	m := &slsk.PossibleParents{}
 	for _, c := range cands {
+		if c.stats.AvgSpeed < u.stats.AvgSpeed || len(m.Parents) == maxParentOffers {
+			break
+		}
+		if c == u || c.dist.root == u.name {
+			continue
+		}
 		m.Parents = append(m.Parents, slsk.PossibleParent{Username: c.name, IP: c.ip, Port: c.port})
 	}
-	u.send(m)
+	if len(m.Parents) > 0 {
+		u.send(m)
+	}
 }
 
 // offerParentsToOrphans re-offers parents to every user still without one;
@@ -152,9 +162,11 @@ func (s *Server) offerParentsLocked(u *session) {
 func (s *Server) offerParentsToOrphans() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	cands := s.parentCandidatesLocked()
+	now := s.opts.Now()
 	for _, u := range s.users {
 		if u.dist.haveNoParent {
-			s.offerParentsLocked(u)
+			s.offerParentsLocked(u, cands, now)
 		}
 	}
 }

@@ -17,6 +17,13 @@ import (
 // above 30 characters).
 const maxNameLen = 30
 
+// Refusal reasons of our own. Clients print reasons they do not know as
+// they are, so these are written for people.
+const (
+	reasonBanned    = "BANNED"
+	reasonStoreDown = "Server error: the account database did not answer. Try again later."
+)
+
 // serverUser is the pseudo-user that admin and user commands are sent to
 // by private message, and that sends the server's notices (spec §2.2, §5.1).
 const serverUser = "server"
@@ -67,9 +74,6 @@ func validateName(name string) string {
 			return "Invalid characters in nick."
 		}
 	}
-	if name == serverUser {
-		return "" // refused with an empty detail, as Soulfind does
-	}
 	return ""
 }
 
@@ -80,6 +84,8 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 	if login.Major == 0 {
 		return nil, slsk.ReasonInvalidVersion, ""
 	}
+	// The reserved name "server" is refused with an empty detail, as
+	// Soulfind does.
 	if d := validateName(login.Username); d != "" || login.Username == serverUser {
 		return nil, slsk.ReasonInvalidUsername, d
 	}
@@ -106,7 +112,7 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 		// the login timeout (spec §1.3). We answer BANNED instead: clients
 		// show the reason string, which tells the user what happened
 		// rather than leaving them with an endless "connecting".
-		return nil, "BANNED", ""
+		return nil, reasonBanned, ""
 	case errors.Is(err, hub.ErrUnknownUser):
 		return nil, slsk.ReasonServerPrivate, ""
 	case errors.Is(err, hub.ErrBadPassword), errors.Is(err, hub.ErrPasswordTooLong):
@@ -115,7 +121,7 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 		return nil, slsk.ReasonEmptyPassword, ""
 	default:
 		s.log.Error("login failed in the store", "user", login.Username, "err", err)
-		return nil, "SVRERROR", ""
+		return nil, reasonStoreDown, ""
 	}
 	u := &session{
 		c:         c,
@@ -136,21 +142,23 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 // register makes u the user's session: the old session, if any, gets
 // Relogged and is closed (spec §1.3), then u gets its Login reply and the
 // post-login messages in the official order (spec §1.5), and watchers learn
-// that it is online.
+// that it is online. The old session is replaced in the same critical
+// section that reads it, so two simultaneous logins of one name cannot both
+// keep a session.
 func (s *Server) register(u *session, password string) {
+	sum := md5.Sum([]byte(password))
+	now := s.opts.Now()
 	s.mu.Lock()
 	old := s.users[u.name]
-	s.mu.Unlock()
 	if old != nil {
-		old.send(&slsk.Relogged{})
-		old.c.closeAfterFlush("relogged")
-		s.logout(old)
+		// The old session's statistics may be newer than the store's (they
+		// are saved periodically and at logout): carry them over, and let
+		// the new session save them.
+		u.stats = old.stats
+		old.statsSaved = old.stats
 	}
-	sum := md5.Sum([]byte(password))
-	s.mu.Lock()
 	s.users[u.name] = u
 	s.addWatchLocked(u, u.name)
-	now := s.opts.Now()
 	if until, ok := s.privileged[u.name]; ok && now.Before(until) {
 		u.supporter = true
 	}
@@ -165,13 +173,30 @@ func (s *Server) register(u *session, password string) {
 		Supporter: u.supporter,
 	})
 	s.mu.Unlock()
+	if old != nil {
+		old.send(&slsk.Relogged{})
+		old.c.closeAfterFlush("relogged")
+		s.logout(old) // not current any more: watchers are not told "offline"
+	}
 	s.opts.Hub.Presence.Add(u)
+	s.recheckBan(u, now)
 	s.sendPendingMessages(u)
 	s.mu.Lock()
 	s.sendRoomListLocked(u)
 	s.sendLoginExtrasLocked(u, now)
 	s.broadcastStatusLocked(u)
 	s.mu.Unlock()
+}
+
+// recheckBan closes the race between a login that read the account before
+// an operator banned it and the ban's kick, which ran before this session
+// was registered: once registered, the session is checked again.
+func (s *Server) recheckBan(u *session, now time.Time) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if cur, err := s.opts.Hub.Store.Users().Get(ctx, u.name); err == nil && cur.Banned(now) {
+		u.Kick("banned: " + cur.BanReason)
+	}
 }
 
 // sendLoginExtrasLocked sends the distributed-network parameters, wishlist
@@ -189,15 +214,21 @@ func (s *Server) sendLoginExtrasLocked(u *session, now time.Time) {
 // It runs once per session, from whichever of the reader goroutine or a
 // relogin gets there first.
 func (s *Server) logout(u *session) {
-	// Statistics are saved first, so that anyone told the user went
-	// offline reads the final values from the store.
-	s.saveStats(u)
 	s.mu.Lock()
 	if u.loggedOut {
 		s.mu.Unlock()
 		return
 	}
 	u.loggedOut = true
+	stats, changed := u.stats, u.stats != u.statsSaved
+	u.statsSaved = u.stats
+	s.mu.Unlock()
+	// Statistics are saved before anyone is told the user went offline, so
+	// that they read the final values from the store.
+	if changed {
+		s.storeStats(u.name, stats)
+	}
+	s.mu.Lock()
 	current := s.users[u.name] == u
 	for _, r := range u.joined {
 		s.leaveRoomLocked(u, r, false)
@@ -210,7 +241,6 @@ func (s *Server) logout(u *session) {
 		s.removeWatchLocked(u, name)
 	}
 	delete(s.globalFeed, u)
-	s.dist.removeLocked(u)
 	s.mu.Unlock()
 	s.opts.Hub.Presence.Remove(u)
 }

@@ -44,9 +44,10 @@ type Limits struct {
 	WriteTimeout  time.Duration // one write to the socket (default 30 s)
 	MaxQueueBytes int           // unsent bytes before a slow reader is dropped (default 2 MiB)
 	MaxConnsPerIP int           // simultaneous connections per address (default 32; < 0 unlimited)
-	ChatRate      netlimit.Rate // SayChatroom, MessageUser(s) per session (default 5/s, burst 20)
-	SearchRate    netlimit.Rate // FileSearch & co per session (default 1/s, burst 10)
-	FloodStrikes  int           // rate-limited messages tolerated before disconnect (default 50)
+	ChatRate      netlimit.Rate // chat lines, PMs (one token per recipient), room creation and private-room changes (default 5/s, burst 20)
+	SearchRate    netlimit.Rate // FileSearch & co, RoomList, recommendations per session (default 1/s, burst 10)
+	FanoutRate    netlimit.Rate // messages that fan out or are relayed to others: SetStatus, stats, join/leave, ConnectToPeer (default 10/s, burst 200)
+	FloodStrikes  int           // rate-limited messages tolerated per minute before disconnect (default 50)
 
 	MaxChatLen     int // chat and private message bytes (default 2048, as Soulfind)
 	MaxQueryLen    int // search query bytes (default 256, as Soulfind)
@@ -82,6 +83,11 @@ func (l *Limits) setDefaults() {
 	}
 	if l.SearchRate == (netlimit.Rate{}) {
 		l.SearchRate = netlimit.Rate{PerSecond: 1, Burst: 10}
+	}
+	// Clients send a burst of these at login (autojoined rooms, one
+	// ConnectToPeer per search answer), hence the large burst.
+	if l.FanoutRate == (netlimit.Rate{}) {
+		l.FanoutRate = netlimit.Rate{PerSecond: 10, Burst: 200}
 	}
 	def(&l.FloodStrikes, 50)
 	def(&l.MaxChatLen, 2048)

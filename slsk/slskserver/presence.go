@@ -31,8 +31,13 @@ func handleSetWaitPort(s *Server, u *session, m *slsk.SetWaitPort) error {
 	return nil
 }
 
-// addWatchLocked makes u watch name.
+// addWatchLocked makes u watch name. A session that is logging out (its
+// reader may still be finishing a message) adds nothing: logout has
+// already cleaned its watches.
 func (s *Server) addWatchLocked(u *session, name string) {
+	if u.loggedOut {
+		return
+	}
 	u.watching[name] = struct{}{}
 	w := s.watchers[name]
 	if w == nil {
@@ -123,6 +128,9 @@ func handleSetStatus(s *Server, u *session, m *slsk.SetStatus) error {
 	if m.Status != slsk.StatusAway && m.Status != slsk.StatusOnline {
 		return nil
 	}
+	if ok, err := s.fanoutCheck(u); !ok {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if u.status == m.Status {
@@ -144,10 +152,11 @@ func (s *Server) broadcastStatusLocked(u *session) {
 }
 
 // broadcastStatsLocked sends u's stats (code 36) to its watchers and room
-// co-members (spec §2.1).
+// co-members (spec §2.1), u included: every user watches itself, and
+// Nicotine+ learns its own upload speed from it (spec §1.5).
 func (s *Server) broadcastStatsLocked(u *session) {
 	m := &slsk.GetUserStatsReply{Username: u.name, Stats: u.stats}
-	s.sendFrameTo(s.audienceLocked(u), slsk.AppendServerFrame(nil, m), m.ServerCode())
+	s.sendFrameTo(append(s.audienceLocked(u), u), slsk.AppendServerFrame(nil, m), m.ServerCode())
 }
 
 // audienceLocked lists the sessions that follow u: watchers of its name
@@ -197,13 +206,14 @@ func (s *Server) sendFrameTo(to []*session, frame []byte, code slsk.ServerCode) 
 }
 
 // handleSharedFoldersFiles stores the share counts and tells watchers and
-// room co-members (spec §2 code 35).
+// room co-members (spec §2 code 35), even when they did not change, as
+// Soulfind does; the fan-out bucket bounds how often.
 func handleSharedFoldersFiles(s *Server, u *session, m *slsk.SharedFoldersFiles) error {
+	if ok, err := s.fanoutCheck(u); !ok {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u.stats.Dirs == m.Dirs && u.stats.Files == m.Files {
-		return nil
-	}
 	u.stats.Dirs, u.stats.Files = m.Dirs, m.Files
 	s.broadcastStatsLocked(u)
 	return nil
@@ -220,13 +230,15 @@ func handleGetUserStats(s *Server, u *session, m *slsk.GetUserStats) error {
 // the user's audience and the user itself, which Nicotine+ needs to learn
 // its own speed (spec §1.5).
 func handleSendUploadSpeed(s *Server, u *session, m *slsk.SendUploadSpeed) error {
+	if ok, err := s.fanoutCheck(u); !ok {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := uint64(u.stats.UploadNum)
 	u.stats.AvgSpeed = uint32((uint64(u.stats.AvgSpeed)*n + uint64(m.Speed)) / (n + 1))
 	u.stats.UploadNum++
 	s.broadcastStatsLocked(u)
-	u.send(&slsk.GetUserStatsReply{Username: u.name, Stats: u.stats})
 	return nil
 }
 

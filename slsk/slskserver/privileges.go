@@ -2,9 +2,13 @@ package slskserver
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"time"
 
+	"github.com/revival-net/revival/internal/hub"
+	"github.com/revival-net/revival/internal/netlimit"
+	"github.com/revival-net/revival/internal/store"
 	"github.com/revival-net/revival/slsk"
 )
 
@@ -14,6 +18,9 @@ func init() {
 	on(handleNotifyPrivileges)
 	on(handleChangePassword)
 }
+
+// passwordRate allows a few password changes, then one a minute.
+var passwordRate = netlimit.Rate{PerSecond: 1.0 / 60, Burst: 3}
 
 // Wishlist intervals in seconds (spec §2 code 104: 12 min, 2 min when
 // privileged).
@@ -81,6 +88,10 @@ func handleGivePrivileges(s *Server, u *session, m *slsk.GivePrivileges) error {
 	}
 	now := s.opts.Now()
 	gift := time.Duration(m.Days) * 24 * time.Hour
+	// privMu makes read, store write and apply one step, so two gifts at
+	// once cannot both read the same balance (a lost update).
+	s.privMu.Lock()
+	defer s.privMu.Unlock()
 	s.mu.Lock()
 	own := s.privileged[u.name].Sub(now)
 	if !u.admin && own < gift {
@@ -101,14 +112,25 @@ func handleGivePrivileges(s *Server, u *session, m *slsk.GivePrivileges) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	users := s.opts.Hub.Store.Users()
-	if err := users.SetPrivilegedUntil(ctx, m.Username, targetUntil); err != nil {
-		s.notify(u, "User "+m.Username+" does not exist.")
+	if _, err := users.Get(ctx, m.Username); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			s.notify(u, "User "+m.Username+" does not exist.")
+		} else {
+			s.notify(u, "The server could not give privileges right now; try again later.")
+		}
 		return nil
 	}
+	// The giver is charged first: if crediting then fails, days are lost
+	// rather than created twice.
 	if !u.admin {
 		if err := users.SetPrivilegedUntil(ctx, u.name, giverUntil); err != nil {
-			s.log.Error("updating giver's privileges failed", "user", u.name, "err", err)
+			s.log.Error("charging the giver's privileges failed", "user", u.name, "err", err)
+			s.notify(u, "The server could not give privileges right now; try again later.")
+			return nil
 		}
+	}
+	if err := users.SetPrivilegedUntil(ctx, m.Username, targetUntil); err != nil {
+		s.log.Error("crediting privileges failed", "user", m.Username, "days", m.Days, "err", err)
 	}
 	s.mu.Lock()
 	s.privileged[m.Username] = targetUntil
@@ -143,11 +165,24 @@ func handleNotifyPrivileges(s *Server, u *session, m *slsk.NotifyPrivileges) err
 
 // handleChangePassword stores the new password and echoes it on success
 // (spec §2 code 142; Soulseek.NET waits for the echo).
+// Each change costs a bcrypt run, so it has its own small budget.
 func handleChangePassword(s *Server, u *session, m *slsk.ChangePassword) error {
+	if ok, err := s.floodCheck(u, "password", u.password.Allow(passwordRate, s.opts.Now())); !ok {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := s.opts.Hub.Accounts.SetPassword(ctx, u.name, m.Password); err != nil {
-		s.notify(u, "Your password was not changed: "+err.Error())
+		why := "the server could not store it; try again later."
+		switch {
+		case errors.Is(err, hub.ErrEmptyPassword):
+			why = "the new password is empty."
+		case errors.Is(err, hub.ErrPasswordTooLong):
+			why = "the new password is longer than 72 bytes."
+		default:
+			s.log.Error("changing a password failed", "user", u.name, "err", err)
+		}
+		s.notify(u, "Your password was not changed: "+why)
 		return nil
 	}
 	u.send(&slsk.ChangePassword{Password: m.Password})

@@ -37,22 +37,24 @@ func handleMessageUser(s *Server, u *session, m *slsk.MessageUser) error {
 }
 
 // deliver stores and, when the recipient is online, sends one private
-// message. Nonexistent recipients are dropped, as the official server does.
+// message. Nonexistent recipients are dropped, as the official server does;
+// so are messages past MaxPending unacknowledged ones for a recipient,
+// online or not (a bot that never acknowledges must not fill the disk).
 func (s *Server) deliver(from, to, text string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	st := s.opts.Hub.Store
 	s.mu.Lock()
-	online := s.users[to]
+	online := s.users[to] != nil
 	s.mu.Unlock()
-	if online == nil {
+	if !online {
 		if _, err := st.Users().Get(ctx, to); err != nil {
 			return
 		}
-		if n, err := st.Messages().CountPending(ctx, hub.NetworkSoulseek, to); err == nil && n >= s.opts.Limits.MaxPending {
-			s.log.Warn("offline message dropped: recipient's queue is full", "from", from, "to", to)
-			return
-		}
+	}
+	if n, err := st.Messages().CountPending(ctx, hub.NetworkSoulseek, to); err == nil && n >= s.opts.Limits.MaxPending {
+		s.log.Warn("private message dropped: recipient's queue is full", "from", from, "to", to)
+		return
 	}
 	now := s.opts.Now()
 	id, err := st.Messages().Add(ctx, store.Message{Network: hub.NetworkSoulseek, From: from, To: to, Text: text, SentAt: now})
@@ -60,10 +62,20 @@ func (s *Server) deliver(from, to, text string) {
 		s.log.Error("storing a private message failed", "from", from, "to", to, "err", err)
 		return
 	}
-	if online != nil {
-		online.send(&slsk.MessageUserReply{ID: uint32(id), Timestamp: uint32(now.Unix()), Username: from, Message: text, IsNew: true})
+	// Looked up again after the store write: a recipient who logged in
+	// meanwhile may have read its pending messages before this one was
+	// committed. At worst it gets the message twice (live and pending),
+	// never zero times.
+	s.mu.Lock()
+	recipient := s.users[to]
+	s.mu.Unlock()
+	if recipient != nil {
+		recipient.send(&slsk.MessageUserReply{ID: uint32(id), Timestamp: uint32(now.Unix()), Username: from, Message: text, IsNew: true})
 	}
 }
+
+// maxMessageUsers caps the recipients of one MessageUsers (code 149).
+const maxMessageUsers = 100
 
 // handleMessageAcked deletes a stored message, only when it was addressed
 // to the acknowledging user (spec §2 code 23).
@@ -77,15 +89,16 @@ func handleMessageAcked(s *Server, u *session, m *slsk.MessageAcked) error {
 }
 
 // handleMessageUsers sends one message to each listed online user (spec §2
-// code 149, as Soulfind does); it is not stored for offline users.
+// code 149, as Soulfind does); it is not stored for offline users. Each
+// recipient costs a chat token, so the list cannot multiply the chat limit.
 func handleMessageUsers(s *Server, u *session, m *slsk.MessageUsers) error {
-	if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
-		return err
-	}
-	if len(m.Message) > s.opts.Limits.MaxChatLen || len(m.Usernames) > 1000 {
+	if len(m.Message) > s.opts.Limits.MaxChatLen || len(m.Usernames) > maxMessageUsers {
 		return nil
 	}
 	for _, to := range m.Usernames {
+		if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+			return err
+		}
 		s.mu.Lock()
 		online := s.users[to] != nil
 		s.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/revival-net/revival/internal/netlimit"
 	"github.com/revival-net/revival/slsk"
 	"github.com/revival-net/revival/slsk/slskserver"
 	"github.com/revival-net/revival/slsk/slsktest"
@@ -65,7 +66,10 @@ func TestGlobalUserListDisconnects(t *testing.T) {
 // A client that stops reading is disconnected once its queue passes the
 // limit, and the sender is never blocked by it (style §3.3).
 func TestSlowConsumerIsDisconnected(t *testing.T) {
-	h := slsktest.Start(t, func(o *slskserver.Options) { o.Limits.MaxQueueBytes = 32 << 10 })
+	h := slsktest.Start(t, func(o *slskserver.Options) {
+		o.Limits.MaxQueueBytes = 32 << 10
+		o.Limits.FanoutRate = netlimit.Rate{PerSecond: 1e9, Burst: 1e9} // let alice relay freely
+	})
 	alice := h.Login("alice")
 	bob := h.Login("bob") // never reads below
 	carol := h.Login("carol")

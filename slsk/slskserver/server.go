@@ -45,9 +45,12 @@ type Server struct {
 	globalFeed map[*session]struct{}            // JoinGlobalRoom subscribers
 	privileged map[string]time.Time             // privileged users and when it ends
 	excluded   []string                         // excluded search phrases (lower case)
-	dist       distributed                      // distributed-network bookkeeping
 
 	stop chan struct{} // closed by Shutdown; ends background loops
+
+	// privMu serialises GivePrivileges (read, store, apply). Lock order:
+	// privMu, then mu.
+	privMu sync.Mutex
 }
 
 // New returns a server. It loads persisted rooms and privileges from the
@@ -91,6 +94,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Distributed == DistribTree {
 		go s.every(parentOfferInterval, s.offerParentsToOrphans)
 	}
+	go s.every(statsFlushInterval, s.flushStats)
 	return s, nil
 }
 
@@ -211,7 +215,7 @@ func (s *Server) serveConn(c *conn) {
 			c.closeAfterFlush(err.Error())
 			return
 		}
-		if c.isClosed() {
+		if c.isClosing() {
 			return
 		}
 	}

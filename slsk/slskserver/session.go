@@ -17,26 +17,30 @@ type session struct {
 	name string
 
 	// (mu)
-	status    slsk.UserStatus
-	stats     slsk.UserStats
-	ip        netip.Addr
-	port      uint32
-	obfType   uint32
-	obfPort   uint32
-	admin     bool
-	supporter bool
-	invitable bool                // EnableRoomInvitations
-	watching  map[string]struct{} // names this session watches (never empty: itself)
-	joined    map[string]*room
-	likes     map[string]struct{}
-	hates     map[string]struct{}
-	dist      distState
-	loggedOut bool
+	status     slsk.UserStatus
+	stats      slsk.UserStats
+	ip         netip.Addr
+	port       uint32
+	obfType    uint32
+	obfPort    uint32
+	admin      bool
+	supporter  bool
+	invitable  bool                // EnableRoomInvitations
+	watching   map[string]struct{} // names this session watches (never empty: itself)
+	joined     map[string]*room
+	likes      map[string]struct{}
+	hates      map[string]struct{}
+	dist       distState
+	loggedOut  bool
+	statsSaved slsk.UserStats // what the store holds
 
 	// reader goroutine only
 	chat, search netlimit.Bucket
-	strikes      int
-	statsSaved   slsk.UserStats
+	fanout       netlimit.Bucket // messages that fan out to others: status, stats, join/leave, peer relays
+	password     netlimit.Bucket // ChangePassword: each costs a bcrypt run
+	strikes      int             // rate-limited messages in the current strike window
+	strikesFrom  time.Time       // start of the strike window
+	malformed    int             // undecodable messages, for the whole session
 }
 
 var _ hub.Session = (*session)(nil)

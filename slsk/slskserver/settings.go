@@ -39,20 +39,36 @@ func (s *Server) loadUserSettings(ctx context.Context, u *session) {
 	s.loadInterests(ctx, u)
 }
 
-// saveStats writes u's statistics if they changed since login. It runs at
-// logout, so a reconnect storm of unchanged clients costs no writes.
-func (s *Server) saveStats(u *session) {
-	s.mu.Lock()
-	st := u.stats
-	s.mu.Unlock()
-	if st == u.statsSaved {
-		return
-	}
+// storeStats writes one user's statistics.
+func (s *Server) storeStats(name string, st slsk.UserStats) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := s.opts.Hub.Store.Settings().Set(ctx, u.name, statsKey, formatStats(st)); err != nil {
-		s.log.Error("saving statistics failed", "user", u.name, "err", err)
-		return
+	if err := s.opts.Hub.Store.Settings().Set(ctx, name, statsKey, formatStats(st)); err != nil {
+		s.log.Error("saving statistics failed", "user", name, "err", err)
 	}
-	u.statsSaved = st
+}
+
+// statsFlushInterval bounds how much of the statistics a killed server can
+// lose (uploads counted since the last flush).
+const statsFlushInterval = 30 * time.Second
+
+// flushStats saves the statistics of online users that changed since they
+// were last saved. Sessions are collected under mu and written outside it.
+func (s *Server) flushStats() {
+	type pending struct {
+		name  string
+		stats slsk.UserStats
+	}
+	var todo []pending
+	s.mu.Lock()
+	for _, u := range s.users {
+		if !u.loggedOut && u.stats != u.statsSaved {
+			todo = append(todo, pending{u.name, u.stats})
+			u.statsSaved = u.stats
+		}
+	}
+	s.mu.Unlock()
+	for _, p := range todo {
+		s.storeStats(p.name, p.stats)
+	}
 }
