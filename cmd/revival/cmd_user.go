@@ -16,13 +16,11 @@ import (
 	"github.com/revival-net/revival/internal/store"
 )
 
-// permanentBan is how far away a ban without --days ends.
-const permanentBan = 100 * 365 * 24 * time.Hour
-
 // runUser implements `revival user add|passwd|ban|unban|list|del|admin`.
 // It opens the same store as serve (same --data), and works while serve
-// runs: SQLite in WAL mode lets both write, and the server notices bans
-// within seconds (app.BumpBans).
+// runs: SQLite in WAL mode lets both write, and a running server applies
+// bans, password and operator changes and deletions within seconds
+// (app.NoteAccountChange).
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "usage: revival user add|passwd|ban|unban|list|del|admin [flags] [NAME]")
@@ -85,13 +83,14 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		err = h.Accounts.SetPassword(ctx, name, password)
 	case "ban":
-		until := time.Now().Add(permanentBan)
+		if days < 0 {
+			return fail(stderr, "user ban", fmt.Errorf("%w: --days must be 0 (permanent) or more", errUsage))
+		}
+		until := hub.PermanentBan
 		if days > 0 {
 			until = time.Now().Add(time.Duration(days) * 24 * time.Hour)
 		}
-		if err = h.Ban(ctx, name, until, reason); err == nil {
-			err = app.BumpBans(ctx, h)
-		}
+		err = h.Ban(ctx, name, until, reason)
 	case "unban":
 		err = h.Ban(ctx, name, time.Time{}, "")
 	case "del":
@@ -100,6 +99,9 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = st.Users().SetAdmin(ctx, name, !admin)
 	default:
 		return fail(stderr, "user", fmt.Errorf("%w: unknown subcommand %q (add, passwd, ban, unban, list, del, admin)", errUsage, sub))
+	}
+	if err == nil && sub != "add" {
+		err = app.NoteAccountChange(ctx, h, name)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		err = fmt.Errorf("no user %q", name)
@@ -125,6 +127,9 @@ func userList(ctx context.Context, h *hub.Hub, stdout, stderr io.Writer) int {
 			banned := "-"
 			if u.Banned(now) {
 				banned = u.BannedUntil.UTC().Format("2006-01-02 15:04")
+				if hub.IsPermanent(u.BannedUntil) {
+					banned = "forever"
+				}
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", u.Name, u.CreatedAt.UTC().Format("2006-01-02"), u.Admin, banned, u.BanReason)
 		}

@@ -3,9 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -98,7 +100,7 @@ func TestServeUserCommandsAndShutdown(t *testing.T) {
 	}()
 	addrs := waitListening(t, pr, "soulseek", "admin")
 
-	slskLogin(t, addrs["soulseek"], "alice", "s3cret")
+	alice, aliceFrames := slskLogin(t, addrs["soulseek"], "alice", "s3cret")
 	for _, path := range []string{"/healthz", "/metrics"} {
 		resp, err := http.Get("http://" + addrs["admin"] + path)
 		if err != nil {
@@ -119,8 +121,17 @@ func TestServeUserCommandsAndShutdown(t *testing.T) {
 	if code := run(t.Context(), []string{"user", "ban", "alice", "--data", dir, "--reason", "test"}, &out, &out); code != 0 {
 		t.Fatalf("user ban: exit %d: %s", code, out.String())
 	}
+	alice.SetDeadline(time.Now().Add(20 * time.Second))
+	for {
+		if _, err := aliceFrames.Next(); err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Fatal("the running server did not disconnect the user banned from the CLI")
+			}
+			break
+		}
+	}
 	out.Reset()
-	if code := run(t.Context(), []string{"user", "list", "--data", dir}, &out, &out); code != 0 || !strings.Contains(out.String(), "alice") {
+	if code := run(t.Context(), []string{"user", "list", "--data", dir}, &out, &out); code != 0 || !strings.Contains(out.String(), "forever") {
 		t.Fatalf("user list: exit %d: %s", code, out.String())
 	}
 

@@ -153,7 +153,7 @@ func (a *App) Run(ctx context.Context) error {
 			}
 		})
 	}
-	wg.Go(func() { a.watchBans(ctx) })
+	wg.Go(func() { a.watchAccounts(ctx) })
 	var runErr error
 	select {
 	case <-ctx.Done():

@@ -2,6 +2,8 @@ package hub
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 
 	"github.com/revival-net/revival/internal/store"
@@ -14,6 +16,9 @@ type Hub struct {
 	Store    store.Store
 	Accounts *Accounts
 	Presence *Presence
+
+	mu       sync.Mutex
+	onChange []func(name string, deleted bool)
 }
 
 // New returns a Hub over st.
@@ -41,3 +46,38 @@ var PermanentBan = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // IsPermanent reports whether a ban end means "forever".
 func IsPermanent(until time.Time) bool { return !until.Before(PermanentBan) }
+
+// OnAccountChange registers f to run after an account changed outside the
+// running server (see AccountChanged); deleted is true when the account no
+// longer exists. Protocol servers use it to drop what they hold for a
+// deleted user (Soulseek private rooms it owned).
+func (h *Hub) OnAccountChange(f func(name string, deleted bool)) {
+	h.mu.Lock()
+	h.onChange = append(h.onChange, f)
+	h.mu.Unlock()
+}
+
+// AccountChanged applies a change made to name's account by another
+// process (the CLI): the remembered password is forgotten and every
+// session of the user is disconnected, so a ban, a new password, removed
+// operator rights or a deletion take effect at once; the user logs in
+// again under the new rules.
+func (h *Hub) AccountChanged(ctx context.Context, name string) {
+	h.Accounts.Forget(name)
+	reason := "your account was changed by an operator"
+	u, err := h.Store.Users().Get(ctx, name)
+	deleted := errors.Is(err, store.ErrNotFound)
+	switch {
+	case deleted:
+		reason = "your account was deleted"
+	case err == nil && u.Banned(h.Accounts.Now()):
+		reason = "banned: " + u.BanReason
+	}
+	h.Presence.Kick(name, reason)
+	h.mu.Lock()
+	subs := append([]func(string, bool){}, h.onChange...)
+	h.mu.Unlock()
+	for _, f := range subs {
+		f(name, deleted)
+	}
+}

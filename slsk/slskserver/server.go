@@ -95,6 +95,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		go s.every(parentOfferInterval, s.offerParentsToOrphans)
 	}
 	go s.every(statsFlushInterval, s.flushStats)
+	opts.Hub.OnAccountChange(s.accountChanged)
 	return s, nil
 }
 
