@@ -76,6 +76,8 @@ type Client struct {
 	uploadSlots chan struct{}
 	queued      atomic.Int32
 	addrHook    func(user string) (string, error) // tests: resolve peers without a server
+
+	dist distNet // our place in the distributed search tree (distrib.go)
 }
 
 // Dial connects to the Soulseek server at addr, indexes Options.ShareDir

@@ -66,6 +66,14 @@ func (pc *pendingConn) fail(direct bool) {
 // disposeLoser. It fails when the direct dial failed and the server relayed
 // CantConnectToPeer, or when ctx ends.
 func (c *Client) connect(ctx context.Context, user, typ string) (net.Conn, error) {
+	return c.connectTo(ctx, user, typ, "")
+}
+
+// connectTo is connect with the direct path dialling addr instead of
+// asking the server with GetPeerAddress; addr "" means ask. PossibleParents
+// carries each candidate's address, and Nicotine+ and aioslsk dial it
+// without a GetPeerAddress (spec §4.2).
+func (c *Client) connectTo(ctx context.Context, user, typ, addr string) (net.Conn, error) {
 	token := c.nextToken()
 	pc := &pendingConn{user: user, typ: typ, won: make(chan net.Conn, 1), failed: make(chan struct{})}
 	c.mu.Lock()
@@ -81,7 +89,7 @@ func (c *Client) connect(ctx context.Context, user, typ string) (net.Conn, error
 		pc.fail(false) // no server: only the direct path is left
 	}
 	started := c.spawn(func() {
-		conn, err := c.dialDirect(ctx, user, typ)
+		conn, err := c.dialDirect(ctx, user, typ, addr)
 		if err != nil {
 			c.log.Debug("slsk: direct connection failed", "user", user, "type", typ, "err", err)
 			pc.fail(true)
@@ -142,12 +150,15 @@ func (c *Client) peerAddress(ctx context.Context, user string) (string, error) {
 	return netip.AddrPortFrom(r.IP, uint16(r.Port)).String(), nil
 }
 
-// dialDirect dials user and sends PeerInit(self, typ, 0); Nicotine+ sends
-// token 0 too and receivers ignore it (spec §3.1).
-func (c *Client) dialDirect(ctx context.Context, user, typ string) (net.Conn, error) {
-	addr, err := c.peerAddress(ctx, user)
-	if err != nil {
-		return nil, err
+// dialDirect dials user (at addr, or where the server says when addr is
+// "") and sends PeerInit(self, typ, 0); Nicotine+ sends token 0 too and
+// receivers ignore it (spec §3.1).
+func (c *Client) dialDirect(ctx context.Context, user, typ, addr string) (net.Conn, error) {
+	if addr == "" {
+		var err error
+		if addr, err = c.peerAddress(ctx, user); err != nil {
+			return nil, err
+		}
 	}
 	conn, err := c.dialPeerAddr(ctx, addr)
 	if err != nil {
@@ -197,8 +208,12 @@ func (c *Client) onCantConnect(token uint32) {
 // once, and requests beyond that are refused with CantConnectToPeer.
 func (c *Client) onConnectToPeer(m *slsk.ConnectToPeerReply) {
 	cant := &slsk.CantConnectToPeer{Token: m.Token, Username: m.Username}
+	if m.Type == slsk.ConnTypeDistrib {
+		c.onChildConnectToPeer(m) // a would-be child (distrib_children.go)
+		return
+	}
 	if m.Type != slsk.ConnTypePeer && m.Type != slsk.ConnTypeFile {
-		c.send(cant) // we take no part in the distributed tree (spec §4.2)
+		c.send(cant)
 		return
 	}
 	select {
@@ -297,8 +312,11 @@ func (c *Client) serveIncoming(conn net.Conn) {
 		case slsk.ConnTypeFile:
 			handedOff = true
 			c.serveFileConn(conn, m.Username)
+		case slsk.ConnTypeDistrib:
+			// A would-be child (spec §4.2); refused (closed) without
+			// room for it (distrib_children.go).
+			handedOff = c.acceptChild(conn, m.Username)
 		}
-		// "D": we accept no children (AcceptChildren 0, spec §4.2).
 	case *slsk.PierceFirewall:
 		c.mu.Lock()
 		pc := c.pending[m.Token]

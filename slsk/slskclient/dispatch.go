@@ -77,9 +77,13 @@ func (c *Client) handleServer(m slsk.ServerMessage) {
 		c.mu.Lock()
 		c.excluded = lower
 		c.mu.Unlock()
-	case *slsk.ServerPing, *slsk.PossibleParents, *slsk.ParentMinSpeed, *slsk.ParentSpeedRatio:
-		// We stay a branch root with no parent and no children (spec
-		// §4.2: being a child is optional), so parent offers are ignored.
+	case *slsk.PossibleParents:
+		c.onPossibleParents(m) // distrib.go
+	case *slsk.ResetDistributed:
+		c.onResetDistributed() // distrib.go
+	case *slsk.ServerPing, *slsk.ParentMinSpeed, *slsk.ParentSpeedRatio:
+		// Our children limit is Options.MaxChildren, not derived from
+		// these (see Options.MaxChildren).
 	default:
 		c.events.push(Unhandled{Msg: m})
 	}
@@ -87,7 +91,8 @@ func (c *Client) handleServer(m slsk.ServerMessage) {
 
 // onEmbedded handles EmbeddedMessage (93): the server delivering a
 // distributed message to us as a branch root, in practice a DistribSearch
-// (spec §4.2). Other embedded codes are ignored.
+// (spec §4.2), which we answer and pass to our children (distrib.go).
+// Other embedded codes are ignored.
 func (c *Client) onEmbedded(m *slsk.EmbeddedMessage) {
 	body := make([]byte, 0, 1+len(m.Payload))
 	body = append(body, m.Code)
@@ -98,6 +103,6 @@ func (c *Client) onEmbedded(m *slsk.EmbeddedMessage) {
 		return
 	}
 	if s, ok := dm.(*slsk.DistribSearch); ok {
-		c.answerSearch(s.Username, s.Token, s.Query)
+		c.onServerSearch(body, s)
 	}
 }

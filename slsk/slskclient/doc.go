@@ -60,6 +60,16 @@
 // 26), as EmbeddedMessage (code 93, we are a branch root), and the
 // obsolete peer FileSearchRequest; it serves uploads with the modern flow
 // and also accepts the legacy direction-0 TransferRequest (spec §3.4).
-// It takes no part in the distributed tree beyond being a root: no
-// parent, no children (spec §4.2 makes both optional).
+//
+// # Distributed search network
+//
+// The client takes part in the distributed tree as real clients do (spec
+// §4.2): it starts as a branch root answering the searches the server
+// embeds in code 93, adopts a parent from PossibleParents (trying all
+// candidates at once over D connections and reporting HaveNoParent(0),
+// BranchRoot and BranchLevel), answers the searches its parent passes
+// down, and becomes a root again when the parent goes. With
+// Options.MaxChildren > 0 it also accepts children and passes every
+// search to them unchanged. Tree reports the current state;
+// Options.DisableDistributed keeps the client a plain root.
 package slskclient

@@ -39,10 +39,12 @@ var errLoggedIn = errors.New("slskclient: already logged in")
 // Login logs in as user and, on success, announces the client the way
 // Nicotine+ does (spec §1.4): SetWaitPort goes out right after Login
 // without waiting for the reply, then HaveNoParent(1), BranchRoot(self),
-// BranchLevel(0), AcceptChildren(0), SharedFoldersFiles, CheckPrivileges
-// and SetStatus(online). The client thus acts as a distributed branch
-// root: it answers the searches the server embeds in code 93 but takes no
-// children (spec §4.2). Unknown users are registered by the server.
+// BranchLevel(0), AcceptChildren, SharedFoldersFiles, CheckPrivileges
+// and SetStatus(online). The client thus starts as a distributed branch
+// root: it answers the searches the server embeds in code 93 until it
+// adopts a parent the server offers, and reports AcceptChildren(1) only
+// when Options.MaxChildren allows children (spec §4.2, distrib.go).
+// Unknown users are registered by the server.
 //
 // A refused login returns a *LoginError; the server usually closes the
 // connection after it, so Dial again to retry.
@@ -85,7 +87,7 @@ func (c *Client) Login(ctx context.Context, user, password string) (*LoginInfo, 
 		&slsk.HaveNoParent{NoParent: true},
 		&slsk.BranchRoot{Root: user},
 		&slsk.BranchLevel{Level: 0},
-		&slsk.AcceptChildren{Accept: false},
+		&slsk.AcceptChildren{Accept: c.distLogin(user)}, // distrib.go
 		&slsk.SharedFoldersFiles{Dirs: uint32(idx.dirCount()), Files: uint32(idx.files)},
 		&slsk.CheckPrivileges{},
 		&slsk.SetStatus{Status: slsk.StatusOnline},

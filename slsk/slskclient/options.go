@@ -72,6 +72,20 @@ type Options struct {
 	MaxPeerConns int
 	// Description is returned in UserInfoResponse (spec §3.3 code 16).
 	Description string
+
+	// DisableDistributed keeps the client out of the distributed search
+	// tree beyond being a branch root (spec §4): it ignores PossibleParents
+	// and refuses children. By default the client takes part as real
+	// clients do: it adopts a parent the server offers (spec §4.2). Servers
+	// that never offer parents (the default "roots" mode of ours, Soulfind)
+	// see no difference.
+	DisableDistributed bool
+	// MaxChildren is how many distributed children (spec §4.2) we accept
+	// and pass searches to; 0, the default, accepts none and reports
+	// AcceptChildren(0), as Nicotine+ does until it knows its upload speed.
+	// Unlike Nicotine+ it is not derived from ParentMinSpeed and our
+	// upload speed: the caller decides.
+	MaxChildren int
 }
 
 func (o *Options) setDefaults() {

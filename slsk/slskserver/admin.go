@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/revival-net/revival/internal/hub"
 	"github.com/revival-net/revival/internal/store"
 	"github.com/revival-net/revival/slsk"
 )
@@ -27,10 +28,6 @@ const (
 	// adminTimeout bounds the store calls of one command.
 	adminTimeout = 10 * time.Second
 )
-
-// banForever is the ban end of a permanent ban: a far-future time, as
-// store.User documents (the SQL store clamps it to the year 2262).
-var banForever = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // adminCommands maps each admin command to its handler; args is the text
 // after the command word.
@@ -134,15 +131,20 @@ func (s *Server) listUsers(ctx context.Context, keep func(store.User) bool) ([]s
 func formatList(what string, lines []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %s.", len(lines), what)
-	for i, l := range lines {
-		if i == maxListed {
-			fmt.Fprintf(&b, "\n    … and %d more", len(lines)-maxListed)
-			break
-		}
+	for _, l := range capped(lines) {
 		b.WriteString("\n    ")
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// capped returns the first maxListed items and, when there are more, a
+// last item saying how many were left out.
+func capped(items []string) []string {
+	if len(items) <= maxListed {
+		return items
+	}
+	return append(items[:maxListed:maxListed], fmt.Sprintf("… and %d more", len(items)-maxListed))
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
@@ -215,9 +217,10 @@ func (s *Server) cmdUsers(_ *session, args string) string {
 	return "Syntax is: users [connected|banned|privileged]"
 }
 
-// banEnd describes when a ban ends.
+// banEnd describes when a ban ends: "forever" for a ban without a length,
+// whichever tool set it (hub.IsPermanent).
 func banEnd(until time.Time) string {
-	if until.Year() >= 2262 {
+	if hub.IsPermanent(until) {
 		return "forever"
 	}
 	return "until " + formatTime(until)
@@ -307,7 +310,7 @@ func (s *Server) cmdBan(u *session, args string) string {
 	if name == "" {
 		return "Syntax is: ban [days] <user>"
 	}
-	until := banForever
+	until := hub.PermanentBan
 	if counted {
 		until = s.opts.Now().Add(time.Duration(days) * 24 * time.Hour)
 	}

@@ -77,7 +77,8 @@ func yesNo(v bool) string {
 }
 
 // cmdRoomInfo lists a room's users and tickers (spec §5.1), and for a
-// private room its owner, members and operators.
+// private room its owner, members and operators. Like every listing, each
+// list shows at most maxListed names.
 func (s *Server) cmdRoomInfo(_ *session, name string) string {
 	if name == "" {
 		return "Syntax is: roominfo <room>"
@@ -92,17 +93,28 @@ func (s *Server) cmdRoomInfo(_ *session, name string) string {
 	b.WriteString(name)
 	if r.private {
 		fmt.Fprintf(&b, "\nPrivate room of %s\nMembers (%d): %s\nOperators (%d): %s", r.owner,
-			len(r.members), strings.Join(sortedNames(r.members), ", "),
-			len(r.operators), strings.Join(sortedNames(r.operators), ", "))
+			len(r.members), strings.Join(capped(sortedNames(r.members)), ", "),
+			len(r.operators), strings.Join(capped(sortedNames(r.operators)), ", "))
 	}
-	fmt.Fprintf(&b, "\nUsers (%d):", len(r.joined))
-	for _, o := range r.joined {
-		b.WriteString("\n    ")
-		b.WriteString(o.name)
+	users := make([]string, len(r.joined))
+	for i, o := range r.joined {
+		users[i] = o.name
+	}
+	fmt.Fprintf(&b, "\nUsers (%d):", len(users))
+	for _, l := range capped(users) {
+		b.WriteString("\n    " + l)
 	}
 	fmt.Fprintf(&b, "\nTickers (%d):", len(r.tickers))
-	for _, t := range r.tickers {
-		fmt.Fprintf(&b, "\n    [%s] %s", t.Username, t.Ticker)
+	for _, l := range capped(tickerLines(r.tickers)) {
+		b.WriteString("\n    " + l)
 	}
 	return b.String()
+}
+
+func tickerLines(tk []slsk.RoomTicker) []string {
+	out := make([]string, len(tk))
+	for i, t := range tk {
+		out[i] = "[" + t.Username + "] " + t.Ticker
+	}
+	return out
 }

@@ -25,8 +25,9 @@ func init() {
 // the others protect the server and are our own choices.
 const (
 	maxRoomNameLen = 24
-	// maxRooms caps the rooms kept in memory (every registered public
-	// name and every private room); creating more is refused.
+	// maxRooms caps the rooms kept in memory: public rooms (already
+	// bounded by online users × MaxRoomsJoined, plus the rooms that hold
+	// tickers) and private rooms. Creating more is refused.
 	maxRooms = 100_000
 	// maxOwnedRooms caps the private rooms one user may own.
 	maxOwnedRooms = 50
@@ -34,14 +35,26 @@ const (
 	storeTimeout = 5 * time.Second
 )
 
-// room is a chat room (spec §2.2). A public room exists while it has
-// members, but its name stays registered as public for good: it is stored
-// and kept in memory, so it can never be claimed as private and its
-// tickers survive. A private room has an owner, members (excluding the
-// owner) and operators (a subset of the members).
+// room is a chat room (spec §2.2).
 //
-// Fields marked (mu) are guarded by Server.mu. The private-room lists
-// change only with op held as well (see changePrivateRoom).
+// A public room exists while it has members or tickers: its first joiner
+// creates it, and it is forgotten when it has neither. The store holds a
+// public room only while it has tickers: it is written with the first
+// ticker (Put before SetTicker) and deleted with the last, so tickers
+// survive restarts and nothing else of a public room is kept. The
+// official rule "a room name once used as public can never be claimed as
+// private" therefore holds for as long as the public room exists. We do
+// not remember every name ever used as public: anyone with free accounts
+// could fill memory and the store with names for good, and every restart
+// would load them all.
+//
+// A private room has an owner, members (excluding the owner) and
+// operators (a subset of the members); it is stored at creation and kept
+// until its owner gives it up.
+//
+// Fields marked (mu) are guarded by Server.mu. The private-room lists,
+// tickers and stored change only with op held as well (see
+// changePrivateRoom and setTicker).
 type room struct {
 	name    string
 	created time.Time
@@ -55,11 +68,11 @@ type room struct {
 	operators map[string]struct{}
 	stored    bool // the store has the room (SetTicker needs it)
 	gone      bool // a disbanded private room, no longer in Server.rooms
+	busy      int  // ticker changes under way; a busy room stays in Server.rooms
 
-	// op serialises changes to what the store keeps of a private room, so
-	// a change can be checked under mu, written without mu, and applied
-	// under mu again without anything changing in between. Lock order: op,
-	// then Server.mu.
+	// op serialises the store writes of a room, so a change can be checked
+	// under mu, written without mu, and applied under mu again without
+	// anything changing in between. Lock order: op, then Server.mu.
 	op sync.Mutex
 }
 
@@ -115,7 +128,10 @@ func (r *room) canEnter(name string) bool {
 
 // loadRooms reads every stored room of the network with its tickers, at
 // start-up: private rooms with their owner, members and operators, and
-// registered public names with their tickers.
+// public rooms with their tickers. A stored public room without tickers
+// (left by an earlier version, which stored every public name, or by a
+// deletion that failed) is deleted instead of loaded: it would be an
+// empty room that nothing removes.
 func (s *Server) loadRooms(ctx context.Context) error {
 	rs := s.opts.Hub.Store.Rooms()
 	recs, err := rs.List(ctx, hub.NetworkSoulseek)
@@ -123,16 +139,33 @@ func (s *Server) loadRooms(ctx context.Context) error {
 		return fmt.Errorf("slskserver: loading rooms: %w", err)
 	}
 	loaded := make(map[string]*room, len(recs))
+	var stale []string
 	for _, rec := range recs {
-		r := roomFromRecord(rec)
 		tk, err := rs.Tickers(ctx, hub.NetworkSoulseek, rec.Name)
 		if err != nil {
 			return fmt.Errorf("slskserver: loading tickers of room %q: %w", rec.Name, err)
 		}
+		if !rec.Private && len(tk) == 0 {
+			stale = append(stale, rec.Name)
+			continue
+		}
+		r := roomFromRecord(rec)
 		for _, t := range tk {
 			r.tickers = append(r.tickers, slsk.RoomTicker{Username: t.User, Ticker: t.Text})
 		}
 		loaded[rec.Name] = r
+	}
+	deleted := 0
+	for _, name := range stale {
+		if err := rs.Delete(ctx, hub.NetworkSoulseek, name); err != nil {
+			// Not loaded either way; the next start tries again.
+			s.log.Warn("deleting a stored public room without tickers failed", "room", name, "err", err)
+			continue
+		}
+		deleted++
+	}
+	if deleted > 0 {
+		s.log.Info("deleted stored public rooms without tickers", "rooms", deleted)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -170,20 +203,24 @@ func roomNameError(name string) string {
 type joinOutcome int
 
 const (
-	joinDone          joinOutcome = iota // joined, refused, or nothing to do
-	joinNeedsCreate                      // the name is free; creating costs a flood token
-	joinCreatedPublic                    // a new public room was created and joined; store it
-	joinClaimPrivate                     // a private room was reserved (op held); store it, then enter
+	joinDone         joinOutcome = iota // joined, created a public room, refused, or nothing to do
+	joinNeedsCreate                     // the name is free; creating costs a chat flood token
+	joinClaimPrivate                    // a private room was reserved (op held); store it, then enter
 )
 
 // handleJoinRoom joins, or creates and joins, a room (spec §2 code 14,
-// §2.2). Creating a new name costs a chat flood token, since it writes to
-// the store; joining an existing room does not, so clients that rejoin many
-// rooms at login are not throttled.
+// §2.2). Every JoinRoom costs a fan-out token, since joining sends
+// UserJoinedRoom to every member. Creating a new name costs a chat flood
+// token as well: a private room is a store write, and a public one holds
+// its name until it empties, so names cannot be taken in bulk. Clients
+// rejoin their rooms at login; the fan-out burst allows for that.
 func handleJoinRoom(s *Server, u *session, m *slsk.JoinRoom) error {
 	if reason := roomNameError(m.Room); reason != "" {
 		s.notify(u, reason)
 		return nil
+	}
+	if ok, err := s.fanoutCheck(u); !ok {
+		return err
 	}
 	s.mu.Lock()
 	out, r := s.joinLocked(u, m.Room, m.Private, false)
@@ -196,17 +233,15 @@ func handleJoinRoom(s *Server, u *session, m *slsk.JoinRoom) error {
 		out, r = s.joinLocked(u, m.Room, m.Private, true)
 		s.mu.Unlock()
 	}
-	switch out {
-	case joinCreatedPublic:
-		s.storePublicRoom(r)
-	case joinClaimPrivate:
+	if out == joinClaimPrivate {
 		s.claimPrivateRoom(u, r)
 	}
 	return nil
 }
 
 // joinLocked decides a JoinRoom under mu. With create false it never
-// creates a room and reports joinNeedsCreate instead.
+// creates a room and reports joinNeedsCreate instead. A new public room
+// lives in memory only; the store gets it with its first ticker.
 func (s *Server) joinLocked(u *session, name string, private, create bool) (joinOutcome, *room) {
 	if u.loggedOut {
 		return joinDone, nil // a relogin replaced u while this message waited
@@ -226,8 +261,8 @@ func (s *Server) joinLocked(u *session, name string, private, create bool) (join
 			return joinDone, nil
 		}
 		if private && !r.private && len(r.joined) == 0 {
-			// An unclaimed name once used as public stays public; the
-			// user joins it as a public room (spec §2.2).
+			// An unclaimed public room (kept for its tickers) stays
+			// public; the user joins it as a public room (spec §2.2).
 			s.notify(u, "Room ("+name+") is registered as public.")
 		}
 		s.enterLocked(u, r)
@@ -244,7 +279,7 @@ func (s *Server) joinLocked(u *session, name string, private, create bool) (join
 	if !private {
 		s.rooms[name] = r
 		s.enterLocked(u, r)
-		return joinCreatedPublic, r
+		return joinDone, nil
 	}
 	owned := 0
 	for _, o := range s.rooms {
@@ -290,38 +325,20 @@ func roomUserOf(u *session) slsk.RoomUser {
 	return slsk.RoomUser{Username: u.name, Status: u.status, Stats: u.stats}
 }
 
-// storePublicRoom registers a new public name in the store, so it stays
-// public across restarts and can hold tickers. It runs after the join,
-// without mu: a failure only loses that registration. A room that could
-// not be stored is forgotten once it is empty.
-func (s *Server) storePublicRoom(r *room) {
-	s.mu.Lock()
-	rec := r.record()
-	s.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-	err := s.opts.Hub.Store.Rooms().Put(ctx, rec)
-	cancel()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err != nil {
-		s.log.Error("storing a new public room failed", "room", r.name, "err", err)
-		s.dropIfUnusedLocked(r)
-		return
-	}
-	r.stored = true
-}
-
-// dropIfUnusedLocked forgets a public room that nobody is in and that the
-// store does not know.
+// dropIfUnusedLocked forgets a public room that has neither members nor
+// tickers and no ticker change under way (spec §2.2 as we apply it, see
+// room). The store does not hold it: setTicker deleted it with its last
+// ticker. A private room stays until its owner gives it up.
 func (s *Server) dropIfUnusedLocked(r *room) {
-	if len(r.joined) == 0 && !r.private && !r.stored && len(r.tickers) == 0 && s.rooms[r.name] == r {
+	if !r.private && len(r.joined) == 0 && len(r.tickers) == 0 && r.busy == 0 && s.rooms[r.name] == r {
 		delete(s.rooms, r.name)
 	}
 }
 
 // leaveRoomLocked removes u from r (spec §2 codes 15 and 17): UserLeftRoom
 // to the members left, and the LeaveRoom echo to u when echo is true (a
-// disconnecting user gets none). Registered rooms stay in memory.
+// disconnecting user gets none). A public room left empty is forgotten
+// unless it holds tickers.
 func (s *Server) leaveRoomLocked(u *session, r *room, echo bool) {
 	i := slices.Index(r.joined, u)
 	if i < 0 {
@@ -338,8 +355,16 @@ func (s *Server) leaveRoomLocked(u *session, r *room, echo bool) {
 }
 
 // handleLeaveRoom leaves a joined room; other names are ignored (spec §2
-// code 15).
+// code 15). Leaving sends UserLeftRoom to every member, so it costs a
+// fan-out token like JoinRoom, and join/leave flapping cannot flood a
+// room. A LeaveRoom dropped for want of a token changes nothing: the user
+// is still in the room for the server and its members, keeps receiving
+// the room's messages and may send LeaveRoom again; a client that closed
+// the room without waiting for the echo just ignores them until then.
 func handleLeaveRoom(s *Server, u *session, m *slsk.LeaveRoom) error {
+	if ok, err := s.fanoutCheck(u); !ok {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r := u.joined[m.Room]; r != nil {

@@ -35,7 +35,15 @@ func handleSetRoomTicker(s *Server, u *session, m *slsk.SetRoomTicker) error {
 	if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
 		return err
 	}
-	s.setTicker(r, u.name, m.Ticker)
+	s.mu.Lock()
+	r = u.joined[m.Room] // a private room may have revoked u meanwhile
+	if r != nil {
+		r.busy++
+	}
+	s.mu.Unlock()
+	if r != nil {
+		s.setTicker(r, u.name, m.Ticker)
+	}
 	return nil
 }
 
@@ -56,16 +64,35 @@ func tickerUnchanged(r *room, user, text string) bool {
 
 // setTicker stores user's ticker in r, then tells the users in the room:
 // RoomTickerRemoved for a ticker it replaces, RoomTickerAdded for a
-// non-empty one (spec §2 codes 114–116). The store call runs without mu.
-// A public room that is not stored yet is stored first, since tickers
-// belong to a stored room and persist with it.
+// non-empty one (spec §2 codes 114–116). The store calls run without mu
+// and with r.op held, so the writes of one room happen in order.
+//
+// The caller counted the change in r.busy under mu while r was in
+// Server.rooms; setTicker undoes that at the end. A busy public room is
+// not forgotten, so its name cannot meanwhile be created again (as a
+// private room, say) and written to the store by someone else. A public
+// room is written to the store with its first ticker, since tickers
+// belong to a stored room and persist with it, and deleted from the store
+// with its last, after which it is forgotten once it has no members.
 func (s *Server) setTicker(r *room, user, text string) {
+	r.op.Lock()
+	defer r.op.Unlock()
+	defer func() {
+		s.mu.Lock()
+		r.busy--
+		s.dropIfUnusedLocked(r)
+		s.mu.Unlock()
+	}()
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
 	rs := s.opts.Hub.Store.Rooms()
 	s.mu.Lock()
-	rec, stored := r.record(), r.stored || r.gone
+	rec, stored := r.record(), r.stored
+	skip := r.gone || tickerUnchanged(r, user, text) // disbanded, or changed meanwhile
 	s.mu.Unlock()
+	if skip {
+		return
+	}
 	if !stored {
 		if err := rs.Put(ctx, rec); err != nil {
 			s.log.Error("storing a public room failed", "room", r.name, "err", err)
@@ -81,30 +108,30 @@ func (s *Server) setTicker(r *room, user, text string) {
 	}
 	s.mu.Lock()
 	evicted := s.applyTickerLocked(r, user, text)
+	lastGone := !r.private && len(r.tickers) == 0
 	s.mu.Unlock()
 	if evicted != "" {
 		if err := rs.SetTicker(ctx, hub.NetworkSoulseek, r.name, evicted, ""); err != nil {
 			s.log.Error("removing the oldest room ticker failed", "room", r.name, "user", evicted, "err", err)
 		}
 	}
+	if lastGone {
+		// A failure leaves an empty row, which the next start deletes.
+		if err := rs.Delete(ctx, hub.NetworkSoulseek, r.name); err != nil {
+			s.log.Error("deleting a public room without tickers failed", "room", r.name, "err", err)
+			return
+		}
+		s.mu.Lock()
+		r.stored = false
+		s.mu.Unlock()
+	}
 }
 
 // applyTickerLocked puts a stored ticker change into memory and announces
 // it to the users in the room. It returns the user whose ticker was
-// evicted to respect maxRoomTickers, or "".
+// evicted to respect maxRoomTickers, or "". r is still in Server.rooms:
+// it is busy, and a private room cannot be disbanded while op is held.
 func (s *Server) applyTickerLocked(r *room, user, text string) string {
-	if r.gone {
-		return "" // a private room disbanded meanwhile; its tickers went with it
-	}
-	switch cur := s.rooms[r.name]; {
-	case cur == nil:
-		s.rooms[r.name] = r // it now holds a ticker, so it must stay known
-	case cur != r && !cur.private:
-		// The public room was forgotten and created again meanwhile;
-		// the store row is the same, so the ticker belongs to the new one.
-		cur.stored = true
-		r = cur
-	}
 	if i := tickerIndex(r, user); i >= 0 {
 		r.tickers = slices.Delete(r.tickers, i, i+1)
 		rm := &slsk.RoomTickerRemoved{Room: r.name, Username: user}
@@ -128,12 +155,14 @@ func (s *Server) applyTickerLocked(r *room, user, text string) string {
 
 // removeUserTickers clears user's tickers in every public room, or in
 // every room when all is true, and returns how many it removed (the admin
-// commands removetickers and ban, spec §5.1).
+// commands removetickers and ban, spec §5.1). A public room left without
+// members and tickers is forgotten and deleted from the store.
 func (s *Server) removeUserTickers(user string, all bool) int {
 	s.mu.Lock()
 	var rooms []*room
 	for _, r := range s.rooms {
 		if (all || !r.private) && tickerIndex(r, user) >= 0 {
+			r.busy++
 			rooms = append(rooms, r)
 		}
 	}
