@@ -58,3 +58,21 @@ func TestBucketRefills(t *testing.T) {
 		t.Fatal("no token after refill time")
 	}
 }
+
+func TestByIPLimitsEachHost(t *testing.T) {
+	p := NewByIP(Rate{PerSecond: 1, Burst: 2})
+	now := time.Unix(1000, 0)
+	a, b := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
+	if !p.Allow(a, now) || !p.Allow(a, now) {
+		t.Fatal("burst refused")
+	}
+	if p.Peek(a, now) || p.Allow(a, now) {
+		t.Fatal("host past its burst allowed")
+	}
+	if !p.Allow(b, now) {
+		t.Fatal("another host refused")
+	}
+	if !p.Peek(a, now.Add(time.Second)) {
+		t.Fatal("no refill")
+	}
+}

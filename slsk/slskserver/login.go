@@ -22,6 +22,9 @@ const maxNameLen = 30
 const (
 	reasonBanned    = "BANNED"
 	reasonStoreDown = "Server error: the account database did not answer. Try again later."
+	// reasonTooManyFailures answers logins from a host that sent too many
+	// wrong passwords: each costs a bcrypt run, so they are rationed.
+	reasonTooManyFailures = "Too many failed logins from your address. Wait a minute and try again."
 )
 
 // serverUser is the pseudo-user that admin and user commands are sent to
@@ -101,6 +104,9 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 			return nil, slsk.ReasonServerFull, ""
 		}
 	}
+	if !s.failed.Peek(c.remote, s.opts.Now()) {
+		return nil, reasonTooManyFailures, ""
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	res, err := s.opts.Hub.Accounts.Login(ctx, login.Username, login.Password, !s.opts.PrivateMode)
@@ -116,6 +122,7 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 	case errors.Is(err, hub.ErrUnknownUser):
 		return nil, slsk.ReasonServerPrivate, ""
 	case errors.Is(err, hub.ErrBadPassword), errors.Is(err, hub.ErrPasswordTooLong):
+		s.failed.Allow(c.remote, s.opts.Now())
 		return nil, slsk.ReasonInvalidPass, ""
 	case errors.Is(err, hub.ErrEmptyPassword):
 		return nil, slsk.ReasonEmptyPassword, ""

@@ -4,9 +4,11 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/revival-net/revival/internal/netlimit"
 	"github.com/revival-net/revival/slsk"
 	"github.com/revival-net/revival/slsk/slskserver"
 	"github.com/revival-net/revival/slsk/slsktest"
@@ -155,4 +157,20 @@ func TestAccountsSurviveRestart(t *testing.T) {
 	c := h.Dial()
 	c.Send(slsktest.LoginMessage("alice", "wrong"))
 	c.Expect(&slsk.LoginReply{Reason: slsk.ReasonInvalidPass})
+}
+
+// Wrong passwords are rationed per host: each costs a bcrypt run.
+func TestFailedLoginsAreRationedPerHost(t *testing.T) {
+	h := slsktest.Start(t, func(o *slskserver.Options) { o.Limits.FailedLogins = netlimit.Rate{PerSecond: 0.001, Burst: 2} })
+	h.Login("alice").Close()
+	for range 2 {
+		c := h.Dial()
+		c.Send(slsktest.LoginMessage("alice", "wrong"))
+		c.Expect(&slsk.LoginReply{Reason: slsk.ReasonInvalidPass})
+	}
+	c := h.Dial()
+	c.Send(slsktest.LoginMessage("alice", slsktest.Password("alice")))
+	if m := c.Next().(*slsk.LoginReply); m.Success || !strings.Contains(m.Reason, "Too many failed logins") {
+		t.Fatalf("third attempt: %#v", m)
+	}
 }

@@ -48,6 +48,9 @@ type Limits struct {
 	SearchRate    netlimit.Rate // FileSearch & co, RoomList, recommendations per session (default 1/s, burst 10)
 	FanoutRate    netlimit.Rate // messages that fan out or are relayed to others: SetStatus, stats, join/leave, ConnectToPeer (default 10/s, burst 200)
 	FloodStrikes  int           // rate-limited messages tolerated per minute before disconnect (default 50)
+	// FailedLogins bounds wrong-password logins per host (IPv6: per /64);
+	// each costs a bcrypt run. Default 10, then one per 6 s.
+	FailedLogins netlimit.Rate
 
 	MaxChatLen     int // chat and private message bytes (default 2048, as Soulfind)
 	MaxQueryLen    int // search query bytes (default 256, as Soulfind)
@@ -90,6 +93,9 @@ func (l *Limits) setDefaults() {
 		l.FanoutRate = netlimit.Rate{PerSecond: 10, Burst: 200}
 	}
 	def(&l.FloodStrikes, 50)
+	if l.FailedLogins == (netlimit.Rate{}) {
+		l.FailedLogins = netlimit.Rate{PerSecond: 1.0 / 6, Burst: 10}
+	}
 	def(&l.MaxChatLen, 2048)
 	def(&l.MaxQueryLen, 256)
 	def(&l.MaxTickerLen, 1024)
