@@ -62,7 +62,7 @@ func (s *Server) cmdUserInfo(_ *session, name string) string {
 	}
 	fmt.Fprintf(&b, "\n\nPersistent info:\n    registered: %s\n    admin: %s\n    banned: %s\n    privileged: %s\n    public tickers:",
 		formatTime(usr.CreatedAt), yesNo(usr.Admin), banned, privileged)
-	for _, t := range tickers {
+	for _, t := range capped(tickers) {
 		b.WriteString("\n        ")
 		b.WriteString(t)
 	}

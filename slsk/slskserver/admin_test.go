@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/revival-net/revival/internal/hub"
 	"github.com/revival-net/revival/internal/netlimit"
 	"github.com/revival-net/revival/slsk"
 	"github.com/revival-net/revival/slsk/slskserver"
@@ -148,5 +149,20 @@ func TestAdminCommands(t *testing.T) {
 	got := command(t, root, "users banned")
 	if !strings.HasPrefix(got, "2 banned users.\n    alice (until ") || !strings.HasSuffix(got, "\n    bob (forever)") {
 		t.Errorf("users banned: got %q", got)
+	}
+	// A ban without days ends at hub.PermanentBan, as the CLI's, which the
+	// store keeps exactly; both show as "forever".
+	ctx := context.Background()
+	if usr, err := h.Store.Users().Get(ctx, "bob"); err != nil || !usr.BannedUntil.Equal(hub.PermanentBan) {
+		t.Errorf("bob's ban ends %v (err %v), want %v", usr.BannedUntil, err, hub.PermanentBan)
+	}
+	if _, err := h.Hub.Accounts.Register(ctx, "carol", slsktest.Password("carol")); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Hub.Ban(ctx, "carol", hub.PermanentBan, "from the CLI"); err != nil {
+		t.Fatal(err)
+	}
+	if got := command(t, root, "userinfo carol"); !strings.Contains(got, "\n    banned: forever\n") {
+		t.Errorf("userinfo carol: got %q", got)
 	}
 }

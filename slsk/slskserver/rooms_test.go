@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/hex"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/revival-net/revival/internal/netlimit"
 	"github.com/revival-net/revival/slsk"
 	"github.com/revival-net/revival/slsk/slskserver"
 	"github.com/revival-net/revival/slsk/slsktest"
@@ -261,8 +264,8 @@ func TestMaxRoomsJoined(t *testing.T) {
 	alice.Expect(joined("three", "alice")...)
 }
 
-// Creating rooms writes to the store, so new names cost chat flood
-// tokens; joining existing rooms does not.
+// Creating a room costs a chat flood token, so names cannot be taken in
+// bulk; joining an existing room does not (it costs only a fan-out token).
 func TestRoomCreationIsFloodLimited(t *testing.T) {
 	h := slsktest.Start(t, func(o *slskserver.Options) {
 		o.Limits.ChatRate.PerSecond, o.Limits.ChatRate.Burst = 0.001, 2
@@ -293,4 +296,80 @@ func TestRoomCreationIsFloodLimited(t *testing.T) {
 	if diff := cmp.Diff(want, codes); diff != "" {
 		t.Fatalf("bob's messages (-want +got):\n%s", diff)
 	}
+}
+
+// A public room without tickers lives while it has members (spec §2.2):
+// once the last one leaves it is gone from RoomList and its name may be
+// created as a private room.
+func TestEmptyPublicRoomIsForgotten(t *testing.T) {
+	h := slsktest.Start(t)
+	alice, bob := h.Login("alice"), h.Login("bob")
+	alice.Send(&slsk.JoinRoom{Room: "pub"})
+	alice.SkipUntil(slsk.CodeRoomTickers)
+	bob.Send(&slsk.RoomList{})
+	bob.Expect(&slsk.RoomListReply{Public: []slsk.RoomCount{{Room: "pub", Users: 1}}})
+
+	alice.Send(&slsk.LeaveRoom{Room: "pub"})
+	alice.Expect(&slsk.LeaveRoom{Room: "pub"})
+	bob.Send(&slsk.RoomList{})
+	bob.Expect(&slsk.RoomListReply{})
+	bob.Send(&slsk.JoinRoom{Room: "pub", Private: true})
+	bob.Expect(roomListUpdate(&slsk.RoomListReply{Owned: []slsk.RoomCount{{Room: "pub"}}}, "pub", nil, nil)...)
+	bob.Expect(privateJoin("pub", "bob", nil, "bob")...)
+	alice.Send(&slsk.JoinRoom{Room: "pub"})
+	expectMsgs(t, alice, &slsk.CantCreateRoom{Room: "pub"}, notice("The room you are trying to enter (pub) is registered as private."))
+}
+
+// RoomList walks every room, so requests share the search flood bucket
+// (spec §2 code 64); the list sent at login does not count.
+func TestRoomListIsRateLimited(t *testing.T) {
+	h := slsktest.Start(t, func(o *slskserver.Options) {
+		o.Limits.SearchRate = netlimit.Rate{PerSecond: 0.001, Burst: 2}
+	})
+	alice := h.Login("alice")
+	for range 2 {
+		alice.Send(&slsk.RoomList{})
+		alice.Expect(&slsk.RoomListReply{})
+	}
+	alice.Send(&slsk.RoomList{})
+	alice.ExpectNothing()
+}
+
+// JoinRoom and LeaveRoom fan out to every member, so each costs a fan-out
+// token. A dropped LeaveRoom leaves the user in the room, consistently:
+// the members hear nothing, the user still gets the room's lines, and a
+// LeaveRoom sent once the bucket has refilled works.
+func TestJoinLeaveAreFanoutLimited(t *testing.T) {
+	var skew atomic.Int64 // added to the server's clock
+	h := slsktest.Start(t, func(o *slskserver.Options) {
+		o.Limits.FanoutRate = netlimit.Rate{PerSecond: 0.001, Burst: 3}
+		o.Now = func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+	})
+	bob := h.Login("bob")
+	bob.Send(&slsk.JoinRoom{Room: "retro"})
+	bob.Expect(joined("retro", "bob")...)
+	alice := h.Login("alice")
+	alice.Send(&slsk.JoinRoom{Room: "retro"})
+	alice.Expect(joined("retro", "bob", "alice")...)
+	alice.Send(&slsk.LeaveRoom{Room: "retro"})
+	alice.Expect(&slsk.LeaveRoom{Room: "retro"})
+	alice.Send(&slsk.JoinRoom{Room: "retro"})
+	alice.Expect(joined("retro", "bob", "alice")...)
+	bob.Expect(&slsk.UserJoinedRoom{Room: "retro", User: online("alice")},
+		&slsk.UserLeftRoom{Room: "retro", Username: "alice"},
+		&slsk.UserJoinedRoom{Room: "retro", User: online("alice")})
+
+	alice.Send(&slsk.LeaveRoom{Room: "retro"}) // out of tokens: dropped
+	alice.Send(&slsk.JoinRoom{Room: "other"})  // likewise
+	alice.ExpectNothing()
+	bob.ExpectNothing()
+	bob.Send(&slsk.SayChatroom{Room: "retro", Message: "still there?"})
+	line := &slsk.SayChatroomReply{Room: "retro", Username: "bob", Message: "still there?"}
+	bob.Expect(line)
+	alice.Expect(line)
+
+	skew.Store(int64(2000 * time.Second)) // two tokens later
+	alice.Send(&slsk.LeaveRoom{Room: "retro"})
+	alice.Expect(&slsk.LeaveRoom{Room: "retro"})
+	bob.Expect(&slsk.UserLeftRoom{Room: "retro", Username: "alice"})
 }
