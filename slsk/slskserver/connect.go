@@ -63,48 +63,36 @@ func handleConnectToPeer(s *Server, u *session, m *slsk.ConnectToPeer) error {
 	return nil
 }
 
-// handleCantConnectToPeer relays the failure to the user who asked for the
-// connection, with the token only (spec §2 code 1001).
-func handleCantConnectToPeer(s *Server, u *session, m *slsk.CantConnectToPeer) error {
+// relay sends m to the online user `to` on behalf of u, charged to u's
+// fan-out bucket; offline targets are ignored.
+func (s *Server) relay(u *session, to string, m slsk.ServerMessage) error {
 	if ok, err := s.fanoutCheck(u); !ok {
 		return err
 	}
 	s.mu.Lock()
-	target := s.users[m.Username]
+	target := s.users[to]
 	s.mu.Unlock()
 	if target != nil {
-		target.send(&slsk.CantConnectToPeerReply{Token: m.Token})
+		target.send(m)
 	}
 	return nil
+}
+
+// handleCantConnectToPeer relays the failure to the user who asked for the
+// connection, with the token only (spec §2 code 1001).
+func handleCantConnectToPeer(s *Server, u *session, m *slsk.CantConnectToPeer) error {
+	return s.relay(u, m.Username, &slsk.CantConnectToPeerReply{Token: m.Token})
 }
 
 // handleSendConnectToken is obsolete but still forwarded by the official
 // server (spec §2 code 33), with the sender's name in place of the target's.
 func handleSendConnectToken(s *Server, u *session, m *slsk.SendConnectToken) error {
-	if ok, err := s.fanoutCheck(u); !ok {
-		return err
-	}
-	s.mu.Lock()
-	target := s.users[m.Username]
-	s.mu.Unlock()
-	if target != nil {
-		target.send(&slsk.SendConnectToken{Username: u.name, Token: m.Token})
-	}
-	return nil
+	return s.relay(u, m.Username, &slsk.SendConnectToken{Username: u.name, Token: m.Token})
 }
 
 // handlePlaceInLineRequest is relayed as Soulfind still does (code 59).
 func handlePlaceInLineRequest(s *Server, u *session, m *slsk.PlaceInLineRequest) error {
-	if ok, err := s.fanoutCheck(u); !ok {
-		return err
-	}
-	s.mu.Lock()
-	target := s.users[m.Username]
-	s.mu.Unlock()
-	if target != nil {
-		target.send(&slsk.PlaceInLineRequest{Username: u.name, Token: m.Token})
-	}
-	return nil
+	return s.relay(u, m.Username, &slsk.PlaceInLineRequest{Username: u.name, Token: m.Token})
 }
 
 // errGlobalUserList: the official server disconnects clients that ask for
