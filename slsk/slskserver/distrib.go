@@ -73,12 +73,17 @@ func init() {
 // tree mode) and is a branch root meanwhile; false means it has one, so the
 // server stops sending it searches (spec §4.3 item 2).
 func handleHaveNoParent(s *Server, u *session, m *slsk.HaveNoParent) error {
+	// In tree mode each HaveNoParent(1) scans the candidates under mu.
+	if m.NoParent && s.opts.Distributed == DistribTree {
+		if ok, err := s.fanoutCheck(u); !ok {
+			return err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u.dist.haveNoParent = m.NoParent
-	now := s.opts.Now()
-	if m.NoParent && s.opts.Distributed == DistribTree && now.Sub(u.dist.lastOffer) >= minOfferGap {
-		s.offerParentsLocked(u, s.parentCandidatesLocked(), now)
+	if m.NoParent && s.opts.Distributed == DistribTree {
+		s.offerParentsLocked(u, s.parentCandidatesLocked(), s.opts.Now())
 	}
 	return nil
 }
@@ -129,8 +134,9 @@ func (s *Server) parentCandidatesLocked() []*session {
 	return cands
 }
 
-// minOfferGap bounds how often one user is offered parents, whatever it
-// sends: each offer scans the candidates under Server.mu.
+// minOfferGap keeps the periodic round from re-offering parents to a user
+// that was just offered some (it is still connecting to them). A user's own
+// HaveNoParent(1) is answered at once; it is charged to the fan-out bucket.
 const minOfferGap = 2 * time.Second
 
 // offerParentsLocked sends u up to ten parents from cands (spec §4.3 item
@@ -138,10 +144,6 @@ const minOfferGap = 2 * time.Second
 // make a cycle). Because cands is sorted fastest first, the scan stops at
 // the first candidate slower than u.
 func (s *Server) offerParentsLocked(u *session, cands []*session, now time.Time) {
-	if now.Sub(u.dist.lastOffer) < minOfferGap {
-		return
-	}
-	u.dist.lastOffer = now
 	m := &slsk.PossibleParents{}
 	for _, c := range cands {
 		if c.stats.AvgSpeed < u.stats.AvgSpeed || len(m.Parents) == maxParentOffers {
@@ -153,6 +155,7 @@ func (s *Server) offerParentsLocked(u *session, cands []*session, now time.Time)
 		m.Parents = append(m.Parents, slsk.PossibleParent{Username: c.name, IP: c.ip, Port: c.port})
 	}
 	if len(m.Parents) > 0 {
+		u.dist.lastOffer = now
 		u.send(m)
 	}
 }
@@ -165,7 +168,7 @@ func (s *Server) offerParentsToOrphans() {
 	cands := s.parentCandidatesLocked()
 	now := s.opts.Now()
 	for _, u := range s.users {
-		if u.dist.haveNoParent {
+		if u.dist.haveNoParent && now.Sub(u.dist.lastOffer) >= minOfferGap {
 			s.offerParentsLocked(u, cands, now)
 		}
 	}
