@@ -88,10 +88,32 @@ func handleHaveNoParent(s *Server, u *session, m *slsk.HaveNoParent) error {
 	return nil
 }
 
+// handleAcceptChildren records whether the user may be offered as a
+// parent. In tree mode, a user that starts accepting children is offered
+// at once to users still waiting for a parent, instead of at the next
+// periodic round: a parent that was full a moment ago (clients try several
+// candidates at once) must not leave orphans waiting a minute.
 func handleAcceptChildren(s *Server, u *session, m *slsk.AcceptChildren) error {
+	tree := s.opts.Distributed == DistribTree
+	if tree && m.Accept {
+		if ok, err := s.fanoutCheck(u); !ok {
+			return err
+		}
+	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	opened := m.Accept && !u.dist.acceptChildren
 	u.dist.acceptChildren = m.Accept
-	s.mu.Unlock()
+	if !tree || !opened || u.port == 0 {
+		return nil
+	}
+	cands := []*session{u}
+	now := s.opts.Now()
+	for _, o := range s.users {
+		if o != u && o.dist.haveNoParent && now.Sub(o.dist.lastOffer) >= minOfferGap {
+			s.offerParentsLocked(o, cands, now)
+		}
+	}
 	return nil
 }
 
