@@ -65,4 +65,12 @@ func (p *ByIP) pruneLocked(now time.Time) {
 			delete(p.m, a)
 		}
 	}
+	// Still full (many hosts failing at once): forget an arbitrary one
+	// rather than grow without bound.
+	for a := range p.m {
+		if len(p.m) < maxHosts {
+			break
+		}
+		delete(p.m, a)
+	}
 }
