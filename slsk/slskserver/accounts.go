@@ -11,10 +11,8 @@ func (s *Server) accountChanged(name string, deleted bool) {
 	}
 	s.mu.Lock()
 	var affected []*room
-	for _, r := range s.rooms {
-		if r.private && (r.owner == name || r.isMember(name)) {
-			affected = append(affected, r)
-		}
+	for r := range s.index.privateOf[name] {
+		affected = append(affected, r)
 	}
 	s.mu.Unlock()
 	for _, r := range affected {

@@ -37,4 +37,5 @@ func TestDeletedAccountLosesItsPrivateRooms(t *testing.T) {
 
 	// A new olga can create "club" afresh, as its owner with no members.
 	createClub(t, h)
+	checkRoomIndex(t, h)
 }

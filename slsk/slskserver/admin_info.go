@@ -46,8 +46,8 @@ func (s *Server) cmdUserInfo(_ *session, name string) string {
 		b.WriteString("\n    status: offline")
 	}
 	var tickers []string
-	for _, r := range s.rooms {
-		if i := tickerIndex(r, name); i >= 0 && !r.private {
+	for r := range s.index.public {
+		if i := tickerIndex(r, name); i >= 0 {
 			tickers = append(tickers, "["+r.name+"] "+r.tickers[i].Ticker)
 		}
 	}

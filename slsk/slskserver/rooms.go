@@ -169,8 +169,8 @@ func (s *Server) loadRooms(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for name, r := range loaded {
-		s.rooms[name] = r
+	for _, r := range loaded {
+		s.addRoomLocked(r)
 	}
 	return nil
 }
@@ -277,17 +277,11 @@ func (s *Server) joinLocked(u *session, name string, private, create bool) (join
 	}
 	r = newRoom(name, s.opts.Now())
 	if !private {
-		s.rooms[name] = r
+		s.addRoomLocked(r)
 		s.enterLocked(u, r)
 		return joinDone, nil
 	}
-	owned := 0
-	for _, o := range s.rooms {
-		if o.private && o.owner == u.name {
-			owned++
-		}
-	}
-	if owned >= maxOwnedRooms {
+	if owned := s.ownedCountLocked(u.name); owned >= maxOwnedRooms {
 		s.notify(u, fmt.Sprintf("Could not create room. Reason: you already own %d private rooms.", owned))
 		return joinDone, nil
 	}
@@ -295,7 +289,7 @@ func (s *Server) joinLocked(u *session, name string, private, create bool) (join
 	// from any private room, and changes to it wait for op.
 	r.private, r.owner = true, u.name
 	r.op.Lock() // uncontended: nobody else has r yet
-	s.rooms[name] = r
+	s.addRoomLocked(r)
 	return joinClaimPrivate, r
 }
 
@@ -330,8 +324,8 @@ func roomUserOf(u *session) slsk.RoomUser {
 // room). The store does not hold it: setTicker deleted it with its last
 // ticker. A private room stays until its owner gives it up.
 func (s *Server) dropIfUnusedLocked(r *room) {
-	if !r.private && len(r.joined) == 0 && len(r.tickers) == 0 && r.busy == 0 && s.rooms[r.name] == r {
-		delete(s.rooms, r.name)
+	if !r.private && len(r.joined) == 0 && len(r.tickers) == 0 && r.busy == 0 {
+		s.removeRoomLocked(r)
 	}
 }
 

@@ -18,8 +18,8 @@ const loginRoomListMin = 5
 
 // handleRoomList answers a RoomList request with every public room that
 // has users, and the caller's private rooms (spec §2 code 64). Building
-// the list walks every room under mu, so requests share the search flood
-// bucket; the list sent at login is not limited.
+// the list walks every public room under mu, so requests share the search
+// flood bucket; the list sent at login is not limited.
 func handleRoomList(s *Server, u *session, _ *slsk.RoomList) error {
 	if ok, err := s.floodCheck(u, "roomlist", u.search.Allow(s.opts.Limits.SearchRate, s.opts.Now())); !ok {
 		return err
@@ -60,19 +60,22 @@ func (s *Server) sendRoomListUpdateLocked(u *session, minUsers int) {
 // operates (names only). Lists are sorted by name. It also returns the
 // private rooms u owns or is a member of, by name.
 //
-// It is sent at every login, so it costs one pass over the rooms that
-// exist, which are bounded: public rooms by online users × MaxRoomsJoined
-// plus those holding tickers (see room), private rooms by maxRooms.
+// It is sent at every login and after every private-room change that
+// affects u, under mu, so it reads the index instead of every room: it
+// costs the public rooms (bounded by online users × MaxRoomsJoined plus
+// those holding tickers, see room) and u's own private rooms (see
+// roomIndex), however many private rooms others have.
 func (s *Server) roomListLocked(u *session, minUsers int) (*slsk.RoomListReply, []*room) {
 	m := &slsk.RoomListReply{}
+	for r := range s.index.public {
+		if len(r.joined) >= minUsers {
+			m.Public = append(m.Public, slsk.RoomCount{Room: r.name, Users: uint32(len(r.joined))})
+		}
+	}
 	var mine []*room
-	for _, r := range s.rooms {
+	for r := range s.index.privateOf[u.name] {
 		n := uint32(len(r.joined))
 		switch {
-		case !r.private:
-			if len(r.joined) >= minUsers {
-				m.Public = append(m.Public, slsk.RoomCount{Room: r.name, Users: n})
-			}
 		case r.owner == u.name:
 			m.Owned = append(m.Owned, slsk.RoomCount{Room: r.name, Users: n})
 			mine = append(mine, r)
@@ -91,4 +94,117 @@ func (s *Server) roomListLocked(u *session, minUsers int) (*slsk.RoomListReply, 
 	slices.Sort(m.Operated)
 	slices.SortFunc(mine, func(a, b *room) int { return cmp.Compare(a.name, b.name) })
 	return m, mine
+}
+
+// roomIndex keeps the rooms of Server.rooms apart for listing (guarded by
+// Server.mu). Private rooms never expire, so there may be up to maxRooms
+// of them; RoomList, sent at every login, and the per-owner cap must not
+// walk them all. Public rooms come and go with their members and tickers.
+//
+// Every room enters and leaves Server.rooms through addRoomLocked and
+// removeRoomLocked, and a room's privacy never changes while it is there.
+// While a private room is in Server.rooms its owner only changes by
+// disbanding (which removes it first), and its members through
+// linkMemberLocked and unlinkMemberLocked, so the index always matches
+// the owners and members of the rooms in Server.rooms.
+type roomIndex struct {
+	public    map[*room]struct{}            // the public rooms in Server.rooms
+	privateOf map[string]map[*room]struct{} // user → private rooms in Server.rooms it owns or is a member of
+}
+
+func newRoomIndex() roomIndex {
+	return roomIndex{public: map[*room]struct{}{}, privateOf: map[string]map[*room]struct{}{}}
+}
+
+// addRoomLocked puts r in Server.rooms under its name, and in the index.
+// r.private and, for a private room, r.owner and r.members must be set.
+func (s *Server) addRoomLocked(r *room) {
+	s.rooms[r.name] = r
+	if r.private {
+		s.indexPrivateLocked(r)
+		return
+	}
+	if s.index.public == nil {
+		s.index.public = map[*room]struct{}{}
+	}
+	s.index.public[r] = struct{}{}
+}
+
+// removeRoomLocked takes r out of Server.rooms and the index, if it is
+// there (a newer room of the same name is left alone). For a private
+// room, call it before clearing the owner and members.
+func (s *Server) removeRoomLocked(r *room) {
+	if s.rooms[r.name] != r {
+		return
+	}
+	delete(s.rooms, r.name)
+	delete(s.index.public, r)
+	if r.private {
+		s.unindexPrivateLocked(r)
+	}
+}
+
+// indexPrivateLocked lists private room r under its owner and members.
+func (s *Server) indexPrivateLocked(r *room) {
+	s.linkLocked(r.owner, r)
+	for name := range r.members {
+		s.linkLocked(name, r)
+	}
+}
+
+// unindexPrivateLocked takes private room r out of its owner's and
+// members' lists.
+func (s *Server) unindexPrivateLocked(r *room) {
+	s.unlinkLocked(r.owner, r)
+	for name := range r.members {
+		s.unlinkLocked(name, r)
+	}
+}
+
+// linkMemberLocked records that name became a member of private room r,
+// which is in Server.rooms; r.members already has it.
+func (s *Server) linkMemberLocked(r *room, name string) {
+	if s.rooms[r.name] == r {
+		s.linkLocked(name, r)
+	}
+}
+
+// unlinkMemberLocked records that name is no longer a member of private
+// room r; r.members no longer has it. An owner also listed as a member
+// (possible in stored data) keeps the room.
+func (s *Server) unlinkMemberLocked(r *room, name string) {
+	if name != r.owner {
+		s.unlinkLocked(name, r)
+	}
+}
+
+func (s *Server) linkLocked(name string, r *room) {
+	set := s.index.privateOf[name]
+	if set == nil {
+		if s.index.privateOf == nil {
+			s.index.privateOf = map[string]map[*room]struct{}{}
+		}
+		set = map[*room]struct{}{}
+		s.index.privateOf[name] = set
+	}
+	set[r] = struct{}{}
+}
+
+func (s *Server) unlinkLocked(name string, r *room) {
+	set := s.index.privateOf[name]
+	delete(set, r)
+	if len(set) == 0 {
+		delete(s.index.privateOf, name) // users without private rooms cost nothing
+	}
+}
+
+// ownedCountLocked returns how many private rooms name owns.
+func (s *Server) ownedCountLocked(name string) int {
+	n := 0
+	for r := range s.index.privateOf[name] {
+		if r.owner == name {
+			n++
+		}
+	}
+	return n
 }

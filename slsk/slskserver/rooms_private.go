@@ -51,9 +51,7 @@ func (s *Server) claimPrivateRoom(u *session, r *room) {
 	defer s.mu.Unlock()
 	if err != nil {
 		s.log.Error("storing a new private room failed", "room", r.name, "owner", u.name, "err", err)
-		if s.rooms[r.name] == r {
-			delete(s.rooms, r.name)
-		}
+		s.removeRoomLocked(r)
 		r.gone = true
 		s.notify(u, "Could not create room. Reason: "+errStoreNotice)
 		return

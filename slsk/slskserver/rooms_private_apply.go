@@ -12,6 +12,7 @@ import "github.com/revival-net/revival/slsk"
 // to the owner naming the operator when one added the member.
 func (s *Server) grantMembershipLocked(r *room, target, by string) {
 	r.members[target] = struct{}{}
+	s.linkMemberLocked(r, target)
 	add := &slsk.AddRoomMember{Room: r.name, Username: target}
 	s.sendFrameTo(s.privateAudienceLocked(r, false), slsk.AppendServerFrame(nil, add), add.ServerCode())
 	if o := s.users[target]; o != nil {
@@ -34,6 +35,7 @@ func (s *Server) revokeMembershipLocked(r *room, target string) {
 	wasOperator := r.isOperator(target)
 	delete(r.members, target)
 	delete(r.operators, target)
+	s.unlinkMemberLocked(r, target)
 	rm := &slsk.RemoveRoomMember{Room: r.name, Username: target}
 	s.sendFrameTo(s.privateAudienceLocked(r, false), slsk.AppendServerFrame(nil, rm), rm.ServerCode())
 	s.notifyOwnerLocked(r, "User "+target+" is no longer a member of room "+r.name)
@@ -51,12 +53,10 @@ func (s *Server) revokeMembershipLocked(r *room, target string) {
 
 // disbandLocked removes a private room after its deletion was stored.
 func (s *Server) disbandLocked(r *room) {
+	s.removeRoomLocked(r) // before the owner and members are cleared
 	members, operators, owner := sortedNames(r.members), r.operators, r.owner
 	r.members, r.operators, r.owner = map[string]struct{}{}, map[string]struct{}{}, ""
 	r.gone = true
-	if s.rooms[r.name] == r {
-		delete(s.rooms, r.name)
-	}
 	for _, name := range members {
 		o := s.users[name]
 		if o == nil {

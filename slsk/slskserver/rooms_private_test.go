@@ -1,9 +1,12 @@
 package slskserver_test
 
 import (
+	"fmt"
 	"testing"
 
+	"github.com/revival-net/revival/internal/netlimit"
 	"github.com/revival-net/revival/slsk"
+	"github.com/revival-net/revival/slsk/slskserver"
 	"github.com/revival-net/revival/slsk/slsktest"
 )
 
@@ -35,6 +38,15 @@ func createClub(t *testing.T, h *slsktest.Harness) *slsktest.Client {
 	return olga
 }
 
+// checkRoomIndex fails the test if the server's room index differs from
+// a recomputation over its rooms (see slskserver.CheckRoomIndex).
+func checkRoomIndex(t *testing.T, h *slsktest.Harness) {
+	t.Helper()
+	if diff := slskserver.CheckRoomIndex(h.Server); diff != "" {
+		t.Errorf("room index differs from a recomputation (-want +got):\n%s", diff)
+	}
+}
+
 func invitable(t *testing.T, c *slsktest.Client) {
 	t.Helper()
 	c.Send(&slsk.EnableRoomInvitations{Enable: true})
@@ -61,6 +73,7 @@ func TestPrivateRoomRefusesOutsiders(t *testing.T) {
 	olga.Send(&slsk.JoinRoom{Room: "pub", Private: true})
 	olga.Expect(joined("pub", "xena", "olga")...)
 	xena.Expect(&slsk.UserJoinedRoom{Room: "pub", User: online("olga")})
+	checkRoomIndex(t, h)
 }
 
 // Adding and removing members and operators, with the checks, PM texts
@@ -120,6 +133,7 @@ func TestPrivateRoomMembersAndOperators(t *testing.T) {
 		notice("User xena is no longer a member of room club"), &slsk.UserLeftRoom{Room: "club", Username: "xena"})
 	xena.Expect(&slsk.RoomMembershipRevoked{Room: "club"}, &slsk.LeaveRoom{Room: "club"}, &slsk.RoomListReply{})
 	xena.ExpectNothing()
+	checkRoomIndex(t, h)
 
 	// The owner keeps it all across a restart; operators stay operators.
 	h.Restart()
@@ -149,6 +163,7 @@ func TestPrivateRoomMembersAndOperators(t *testing.T) {
 	mike.Expect(roomListUpdate(&slsk.RoomListReply{Member: []slsk.RoomCount{{Room: "club"}}}, "club", []string{"mike"}, nil)...)
 	olga.Send(&slsk.RemoveRoomOperator{Room: "club", Username: "mike"}) // no longer one: ignored
 	olga.ExpectNothing()
+	checkRoomIndex(t, h)
 }
 
 // A member may give up membership (code 136) and an operator the role
@@ -190,6 +205,7 @@ func TestCancelMembershipAndOperatorship(t *testing.T) {
 	expectMsgs(t, mike, &slsk.CantCreateRoom{Room: "club"}, notice("The room you are trying to enter (club) is registered as private."))
 	olga.Send(&slsk.CancelRoomMembership{Room: "club"}) // the owner is no member: ignored
 	olga.ExpectNothing()
+	checkRoomIndex(t, h)
 }
 
 // The owner disbands the room (code 137): every member loses membership
@@ -213,9 +229,50 @@ func TestCancelRoomOwnership(t *testing.T) {
 		&slsk.RoomOperatorshipRevoked{Room: "club"}, &slsk.RoomListReply{})
 	olga.Expect(&slsk.UserLeftRoom{Room: "club", Username: "mike"}, &slsk.LeaveRoom{Room: "club"}, &slsk.RoomListReply{})
 	olga.ExpectNothing()
+	checkRoomIndex(t, h)
 
 	h.Restart()
 	xena := h.Login("xena")
 	xena.Send(&slsk.JoinRoom{Room: "club"})
 	xena.Expect(joined("club", "xena")...)
+	checkRoomIndex(t, h)
+}
+
+// joinedPrivate reports whether msgs include the JoinRoom reply of room.
+func joinedPrivate(msgs []slsk.ServerMessage, room string) bool {
+	for _, m := range msgs {
+		if r, ok := m.(*slsk.JoinRoomReply); ok && r.Room == room {
+			return true
+		}
+	}
+	return false
+}
+
+// One user owns at most 50 private rooms (our cap); rooms it is only a
+// member of do not count, and disbanding one frees a place.
+func TestOwnedPrivateRoomsAreCapped(t *testing.T) {
+	h := slsktest.Start(t, func(o *slskserver.Options) { o.Limits.ChatRate = netlimit.Rate{PerSecond: 1000, Burst: 1000} })
+	olga := createClub(t, h)
+	bob := h.Login("bob")
+	invitable(t, bob)
+	olga.Send(&slsk.AddRoomMember{Room: "club", Username: "bob"})
+	olga.Sync()
+	for i := range 50 {
+		room := fmt.Sprintf("bob%02d", i)
+		bob.Send(&slsk.JoinRoom{Room: room, Private: true})
+		if got := bob.Sync(); !joinedPrivate(got, room) {
+			t.Fatalf("bob could not create his room %d: %#v", i+1, got)
+		}
+	}
+	bob.Send(&slsk.JoinRoom{Room: "bob50", Private: true})
+	expectMsgs(t, bob, notice("Could not create room. Reason: you already own 50 private rooms."))
+	bob.ExpectNothing()
+
+	bob.Send(&slsk.CancelRoomOwnership{Room: "bob00"})
+	bob.Sync()
+	bob.Send(&slsk.JoinRoom{Room: "bob50", Private: true})
+	if got := bob.Sync(); !joinedPrivate(got, "bob50") {
+		t.Fatalf("bob could not create a room after giving one up: %#v", got)
+	}
+	checkRoomIndex(t, h)
 }

@@ -318,9 +318,10 @@ func TestEmptyPublicRoomIsForgotten(t *testing.T) {
 	bob.Expect(privateJoin("pub", "bob", nil, "bob")...)
 	alice.Send(&slsk.JoinRoom{Room: "pub"})
 	expectMsgs(t, alice, &slsk.CantCreateRoom{Room: "pub"}, notice("The room you are trying to enter (pub) is registered as private."))
+	checkRoomIndex(t, h)
 }
 
-// RoomList walks every room, so requests share the search flood bucket
+// RoomList walks every public room, so requests share the search flood bucket
 // (spec §2 code 64); the list sent at login does not count.
 func TestRoomListIsRateLimited(t *testing.T) {
 	h := slsktest.Start(t, func(o *slskserver.Options) {

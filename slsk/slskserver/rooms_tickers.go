@@ -160,10 +160,21 @@ func (s *Server) applyTickerLocked(r *room, user, text string) string {
 func (s *Server) removeUserTickers(user string, all bool) int {
 	s.mu.Lock()
 	var rooms []*room
-	for _, r := range s.rooms {
-		if (all || !r.private) && tickerIndex(r, user) >= 0 {
+	mark := func(r *room) {
+		if tickerIndex(r, user) >= 0 {
 			r.busy++
 			rooms = append(rooms, r)
+		}
+	}
+	if all {
+		// A ban clears private rooms too, also those user has left as a
+		// member since setting the ticker: so every room.
+		for _, r := range s.rooms {
+			mark(r)
+		}
+	} else {
+		for r := range s.index.public {
+			mark(r)
 		}
 	}
 	s.mu.Unlock()

@@ -104,6 +104,7 @@ func TestTickerKeepsPublicRoom(t *testing.T) {
 	olga.Expect(&slsk.UserJoinedRoom{Room: "pub", User: online("olga")},
 		&slsk.JoinRoomReply{Room: "pub", Users: []slsk.RoomUser{online("olga")}},
 		&slsk.RoomTickers{Room: "pub", Tickers: []slsk.RoomTicker{{Username: "alice", Ticker: "hi"}}})
+	checkRoomIndex(t, h)
 }
 
 // Removing a public room's last ticker deletes it from the store, and once
@@ -152,6 +153,7 @@ func TestLastTickerRemovalForgetsRoom(t *testing.T) {
 		&slsk.RoomMembers{Room: "admin"}, &slsk.RoomMembers{Room: "mine"},
 		&slsk.RoomOperators{Room: "admin"}, &slsk.RoomOperators{Room: "mine"})
 	olga.Expect(privateJoin("admin", "olga", nil, "olga")...)
+	checkRoomIndex(t, h)
 }
 
 // Public rooms stored without tickers (every public name, in earlier

@@ -43,6 +43,7 @@ type Server struct {
 	users      map[string]*session              // online sessions by name
 	watchers   map[string]map[*session]struct{} // watched name → sessions watching it
 	rooms      map[string]*room                 // rooms by name (joined or persisted)
+	index      roomIndex                        // public rooms, and private rooms by user (see roomIndex)
 	globalFeed map[*session]struct{}            // JoinGlobalRoom subscribers
 	privileged map[string]time.Time             // privileged users and when it ends
 	excluded   []string                         // excluded search phrases (lower case)
@@ -81,6 +82,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		users:      map[string]*session{},
 		watchers:   map[string]map[*session]struct{}{},
 		rooms:      map[string]*room{},
+		index:      newRoomIndex(),
 		globalFeed: map[*session]struct{}{},
 		privileged: map[string]time.Time{},
 		stop:       make(chan struct{}),
