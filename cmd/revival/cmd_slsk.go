@@ -10,8 +10,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/revival-net/revival/slsk"
 	"github.com/revival-net/revival/slsk/slskclient"
@@ -21,8 +23,10 @@ import (
 const slskUsage = `usage: revival slsk <command> [flags] [args]
 
   search [--wait 5s] QUERY   print one line per result: user, size, path
-  get [--out DIR] USER PATH  download a file (resumes NAME.part in DIR)
+                             (and "private" for buddy-only files)
+  get [--out DIR] USER PATH  download a file (resumes DIR/.incomplete/NAME.<hash>.part)
   browse USER                list a user's shared files: size, path
+                             (and "private" for buddy-only files)
   say ROOM TEXT              join ROOM and say TEXT
   pm USER TEXT               send a private message
   share DIR                  share DIR and serve searches and uploads until interrupted
@@ -30,7 +34,9 @@ const slskUsage = `usage: revival slsk <command> [flags] [args]
 
 Every command takes --server ADDR (default 127.0.0.1:2242), --user and
 --password (default $REVIVAL_SLSK_USER / $REVIVAL_SLSK_PASSWORD, else a
-random guest), --listen ADDR for the peer listener and -v for debug logs.`
+random guest), --listen ADDR for the peer listener and -v for debug logs.
+Names, paths and messages from other users are printed in Go quoted form
+("a\nb") when they contain control characters, so they cannot fake lines.`
 
 // slskFlags are the flags every `revival slsk` subcommand shares.
 type slskFlags struct {
@@ -122,14 +128,34 @@ func runSlsk(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	c, err := slskConnect(ctx, common, opts, stderr)
 	if err != nil {
-		return fail(stderr, "slsk "+sub, err)
+		return fail(stderr, "slsk "+sub, printableError{err})
 	}
 	defer c.Close()
 	if err := run(ctx, c, pos); err != nil {
-		return fail(stderr, "slsk "+sub, err)
+		return fail(stderr, "slsk "+sub, printableError{err})
 	}
 	return 0
 }
+
+// printable returns s as is, or strconv.Quote(s) when it holds control
+// or other non-printable characters or invalid UTF-8. Names, paths and
+// texts come from other users (spec §3.3 search results, share lists;
+// §2 code 22 messages): a file name with "\n" must not print as two
+// result lines, nor an escape sequence reach the terminal.
+func printable(s string) string {
+	if utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return !strconv.IsPrint(r) }) < 0 {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+// printableError prints an error with printable, since errors can carry
+// peer text (a transfer denial reason, spec §3.3 code 50). errors.Is
+// still sees the original error.
+type printableError struct{ err error }
+
+func (e printableError) Error() string { return printable(e.err.Error()) }
+func (e printableError) Unwrap() error { return e.err }
 
 // slskConnect dials the server and logs in with the common flags.
 func slskConnect(ctx context.Context, f slskFlags, opts slskclient.Options, stderr io.Writer) (*slskclient.Client, error) {
@@ -164,7 +190,8 @@ func randomHex(n int) string {
 }
 
 // slskSearch prints results as they arrive, one line per file:
-// user, size, path.
+// user, size, path, and a fourth column "private" for files the user
+// shares with buddies only.
 func slskSearch(ctx context.Context, c *slskclient.Client, query string, wait time.Duration, stdout, stderr io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
@@ -177,7 +204,11 @@ func slskSearch(ctx context.Context, c *slskclient.Client, query string, wait ti
 		users++
 		for _, f := range r.Files {
 			files++
-			fmt.Fprintf(stdout, "%s\t%d\t%s\n", r.User, f.Size, f.Name)
+			fmt.Fprintf(stdout, "%s\t%d\t%s\n", printable(r.User), f.Size, printable(f.Name))
+		}
+		for _, f := range r.PrivateFiles {
+			files++
+			fmt.Fprintf(stdout, "%s\t%d\t%s\tprivate\n", printable(r.User), f.Size, printable(f.Name))
 		}
 	}
 	fmt.Fprintf(stderr, "%d files from %d users\n", files, users)
@@ -208,7 +239,7 @@ func slskGet(ctx context.Context, c *slskclient.Client, user, path string, stdou
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, name)
+	fmt.Fprintln(stdout, printable(name))
 	return nil
 }
 
@@ -238,7 +269,8 @@ func humanBytes(n float64) string {
 	return fmt.Sprintf("%.1f %s", n, units[i])
 }
 
-// slskBrowse prints a user's share list, one line per file: size, path.
+// slskBrowse prints a user's share list, one line per file: size, path,
+// and a third column "private" for files shared with buddies only.
 func slskBrowse(ctx context.Context, c *slskclient.Client, user string, stdout io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
@@ -246,10 +278,14 @@ func slskBrowse(ctx context.Context, c *slskclient.Client, user string, stdout i
 	if err != nil {
 		return err
 	}
-	for _, dirs := range [][]slsk.Dir{list.Dirs, list.PrivateDirs} {
+	for i, dirs := range [][]slsk.Dir{list.Dirs, list.PrivateDirs} {
+		mark := ""
+		if i == 1 {
+			mark = "\tprivate"
+		}
 		for _, d := range dirs {
 			for _, f := range d.Files {
-				fmt.Fprintf(stdout, "%d\t%s\\%s\n", f.Size, d.Name, f.Name)
+				fmt.Fprintf(stdout, "%d\t%s%s\n", f.Size, printable(d.Name+`\`+f.Name), mark)
 			}
 		}
 	}
@@ -314,15 +350,15 @@ func slskShare(ctx context.Context, c *slskclient.Client, dir string, stdout io.
 			}
 			switch ev := ev.(type) {
 			case slskclient.SearchAnswered:
-				fmt.Fprintf(stdout, "search %q from %s: %d files\n", ev.Query, ev.User, ev.Files)
+				fmt.Fprintf(stdout, "search %q from %s: %d files\n", ev.Query, printable(ev.User), ev.Files)
 			case slskclient.UploadFinished:
 				if ev.Err != nil {
-					fmt.Fprintf(stdout, "upload of %s to %s failed after %d bytes: %v\n", ev.Path, ev.User, ev.Bytes, ev.Err)
+					fmt.Fprintf(stdout, "upload of %s to %s failed after %d bytes: %s\n", printable(ev.Path), printable(ev.User), ev.Bytes, printable(ev.Err.Error()))
 				} else {
-					fmt.Fprintf(stdout, "uploaded %s to %s (%d bytes)\n", ev.Path, ev.User, ev.Bytes)
+					fmt.Fprintf(stdout, "uploaded %s to %s (%d bytes)\n", printable(ev.Path), printable(ev.User), ev.Bytes)
 				}
 			case slskclient.PrivateMessage:
-				fmt.Fprintf(stdout, "message from %s: %s\n", ev.User, ev.Text)
+				fmt.Fprintf(stdout, "message from %s: %s\n", printable(ev.User), printable(ev.Text))
 			case slskclient.Relogged:
 				return errors.New("logged in from elsewhere (Relogged)")
 			}

@@ -2,7 +2,11 @@ package slskclient
 
 import (
 	"context"
+	"runtime"
+	"sync"
+	"weak"
 
+	"github.com/revival-net/revival/internal/wire"
 	"github.com/revival-net/revival/slsk"
 )
 
@@ -26,10 +30,12 @@ func (c *Client) GetUserInfo(ctx context.Context, user string) (*slsk.UserInfoRe
 }
 
 // FolderContents asks user for the files of one folder (spec §3.3 codes
-// 36 and 37).
+// 36 and 37). The answer echoes the request's token, and only the answer
+// with our token counts, so concurrent calls for different folders of
+// one user each get their own folder.
 func (c *Client) FolderContents(ctx context.Context, user, folder string) (*slsk.FolderContentsResponse, error) {
 	req := &slsk.FolderContentsRequest{Token: c.nextToken(), Folder: folder}
-	m, err := c.peerRoundTrip(ctx, user, req, peerKey(slsk.PeerCodeFolderContentsResponse, user))
+	m, err := c.peerRoundTrip(ctx, user, req, peerTokenKey(slsk.PeerCodeFolderContentsResponse, user, req.Token))
 	if err != nil {
 		return nil, err
 	}
@@ -46,15 +52,64 @@ func (c *Client) peerRoundTrip(ctx context.Context, user string, req slsk.PeerMe
 	return c.wait(ctx, ch)
 }
 
-// shareList builds our SharedFileListResponse: every folder, with its
-// files by base name (spec §3.3 code 5).
-func (c *Client) shareList() *slsk.SharedFileListResponse {
+// shareList returns our SharedFileListResponse (spec §3.3 code 5): every
+// folder, with its files by base name. Building and compressing it costs
+// milliseconds for a large share and runs on a peer's reader goroutine,
+// and any peer may ask for it as often as it likes, so it is encoded once
+// per share index (an index is immutable; Rescan swaps in a new one) and
+// the same bytes are sent to every asker.
+func (c *Client) shareList() slsk.PeerMessage {
 	idx := c.share.Load()
-	dirs := make([]slsk.Dir, len(idx.dirs))
-	for i, d := range idx.dirs {
-		dirs[i] = dirEntry(d)
+	return &encodedMessage{code: slsk.PeerCodeSharedFileListResponse, payload: shareListPayload(idx)}
+}
+
+// encodedMessage is a peer message whose payload is already encoded. It
+// only goes out (p.send encodes it by copying the payload); incoming
+// messages are decoded into their own types by slsk.DecodePeer, so its
+// Decode is never called and reads nothing.
+type encodedMessage struct {
+	code    slsk.PeerCode
+	payload []byte // shared between senders: never modified
+}
+
+func (m *encodedMessage) PeerCode() slsk.PeerCode { return m.code }
+func (m *encodedMessage) Encode(b *wire.Builder)  { b.Raw(m.payload) }
+func (m *encodedMessage) Decode(*wire.Reader)     {}
+
+// shareListCache holds the encoded share list of each live share index,
+// keyed weakly so that an index dropped by Rescan (or by a closed Client)
+// takes its entry with it.
+var shareListCache sync.Map // weak.Pointer[shareIndex] -> *shareListEntry
+
+type shareListEntry struct {
+	once    sync.Once
+	payload []byte
+}
+
+// shareListPayload returns the encoded SharedFileListResponse payload of
+// idx, building it on first use. Concurrent first askers wait for one
+// build.
+func shareListPayload(idx *shareIndex) []byte {
+	key := weak.Make(idx)
+	v, ok := shareListCache.Load(key)
+	if !ok {
+		var loaded bool
+		v, loaded = shareListCache.LoadOrStore(key, &shareListEntry{})
+		if !loaded {
+			runtime.AddCleanup(idx, func(k weak.Pointer[shareIndex]) { shareListCache.Delete(k) }, key)
+		}
 	}
-	return &slsk.SharedFileListResponse{Dirs: dirs}
+	e := v.(*shareListEntry)
+	e.once.Do(func() {
+		dirs := make([]slsk.Dir, len(idx.dirs))
+		for i, d := range idx.dirs {
+			dirs[i] = dirEntry(d)
+		}
+		b := wire.NewBuilder(nil)
+		(&slsk.SharedFileListResponse{Dirs: dirs}).Encode(b)
+		e.payload = b.Bytes()
+	})
+	return e.payload
 }
 
 // folderContents answers FolderContentsRequest with the folder itself, or

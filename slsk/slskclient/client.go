@@ -7,10 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/revival-net/revival/internal/netlimit"
 	"github.com/revival-net/revival/internal/wire"
 	"github.com/revival-net/revival/slsk"
 )
@@ -24,6 +26,10 @@ var (
 	ErrNotConnected = errors.New("slskclient: not connected to a server")
 	// ErrNotLoggedIn is returned by calls that need a completed Login.
 	ErrNotLoggedIn = errors.New("slskclient: not logged in")
+	// ErrTooManyConns is returned when a peer connection is not opened
+	// because Options.MaxPeerConns sockets are open already. The client
+	// keeps running; retry once connections have closed.
+	ErrTooManyConns = errors.New("slskclient: too many peer connections")
 )
 
 // errClosed is the internal alias used by queues.
@@ -33,6 +39,28 @@ var errClosed = ErrClosed
 // as RoomList or JoinRoom on a busy server can be megabytes (Nicotine+
 // accepts up to 448 MiB, spec §1.2); 32 MiB is plenty and still bounded.
 const maxServerReply = 32 << 20
+
+// maxConnsPerHost caps the peer sockets one remote host may hold open to
+// us (inbound only; an IPv6 /64 counts as one host). One real client needs
+// a P socket or two (the race of spec §3.2 may leave both), a D socket or
+// two as our child, and an F socket per file it is sending us at once; the
+// cap leaves room for that and a few users behind one NAT, but stops one
+// host from taking every socket of Options.MaxPeerConns.
+const maxConnsPerHost = 12
+
+// outboundReserve is the share of Options.MaxPeerConns (one tenth) that
+// inbound sockets may not use, so that a flood of inbound connections
+// never stops us from connecting out (to answer searches, to download, to
+// open the F connection of an upload).
+func outboundReserve(max int) int { return max / 10 }
+
+// connInfo is what trackConn remembers about a socket: inbound sockets
+// count against their host's maxConnsPerHost and against the inbound
+// share of Options.MaxPeerConns.
+type connInfo struct {
+	inbound bool
+	host    netip.Addr
+}
 
 // Client is a Soulseek client: one server connection, one peer listener,
 // and the peer connections it opens or accepts. Create it with Dial.
@@ -59,7 +87,10 @@ type Client struct {
 	closed      bool
 	err         error // why the client ended
 	waiters     map[waitKey][]chan any
-	conns       map[net.Conn]struct{} // open peer sockets, closed by Close
+	conns       map[net.Conn]connInfo // open peer sockets, closed by Close
+	inbound     int                   // how many of conns were accepted
+	perHost     *netlimit.PerIP       // inbound sockets per remote host
+	peerReaders map[string]int        // running P readers per user
 	user        string
 	loggedIn    bool
 	excluded    []string // ExcludedSearchPhrases, lower-case (spec §2 code 160)
@@ -69,13 +100,12 @@ type Client struct {
 	searches    map[uint32]*Search
 	downloads   map[*download]struct{}
 	uploads     map[uint32]*upload
-	queuedFiles map[queueKey]struct{}
+	up          uploadQueue // queued and running uploads (upload_queue.go)
 
-	searchSem   chan struct{} // bounds concurrent search answers
-	connectSem  chan struct{} // bounds concurrent ConnectToPeerReply dials
-	uploadSlots chan struct{}
-	queued      atomic.Int32
-	addrHook    func(user string) (string, error) // tests: resolve peers without a server
+	searchSem  chan struct{}                     // bounds concurrent search answers
+	connectSem chan struct{}                     // bounds concurrent ConnectToPeerReply dials
+	queued     atomic.Int32                      // uploads queued and not yet running
+	addrHook   func(user string) (string, error) // tests: resolve peers without a server
 
 	dist distNet // our place in the distributed search tree (distrib.go)
 }
@@ -109,17 +139,18 @@ func newClient(opts Options) (*Client, error) {
 		closing:     make(chan struct{}),
 		events:      newEventQueue(opts.EventBuffer),
 		waiters:     map[waitKey][]chan any{},
-		conns:       map[net.Conn]struct{}{},
+		conns:       map[net.Conn]connInfo{},
+		perHost:     netlimit.NewPerIP(maxConnsPerHost),
+		peerReaders: map[string]int{},
 		peers:       map[string]*peerConn{},
 		pending:     map[uint32]*pendingConn{},
 		dialing:     map[string]*dialCall{},
 		searches:    map[uint32]*Search{},
 		downloads:   map[*download]struct{}{},
 		uploads:     map[uint32]*upload{},
-		queuedFiles: map[queueKey]struct{}{},
+		up:          newUploadQueue(opts),
 		searchSem:   make(chan struct{}, 16),
 		connectSem:  make(chan struct{}, 32),
-		uploadSlots: make(chan struct{}, opts.UploadSlots),
 	}
 	c.token.Store(uint32(time.Now().UnixNano()) & 0x7fffffff)
 	c.share.Store(emptyShare())
@@ -163,32 +194,71 @@ func (c *Client) spawn(f func()) bool {
 	return true
 }
 
-// trackConn records a peer socket so Close can end it; it closes conn and
-// returns false when the client is already shut down or has
-// Options.MaxPeerConns sockets open. Tracking a tracked socket is a no-op.
-func (c *Client) trackConn(conn net.Conn) bool {
+// trackConn records a peer socket so Close can end it. It closes conn and
+// fails when the client is shut down (with why it ended) or when
+// Options.MaxPeerConns sockets are open (ErrTooManyConns). Inbound
+// sockets (accepted on our listener) must also fit their host's
+// maxConnsPerHost and leave outboundReserve sockets free. Tracking a
+// tracked socket is a no-op.
+func (c *Client) trackConn(conn net.Conn, inbound bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.conns[conn]; ok {
-		return true
+		return nil
 	}
-	if c.closed || len(c.conns) >= c.opts.MaxPeerConns {
+	if c.closed {
 		conn.Close()
-		return false
+		if c.err == nil {
+			return ErrClosed
+		}
+		return c.err
 	}
-	c.conns[conn] = struct{}{}
-	return true
+	max := c.opts.MaxPeerConns
+	if len(c.conns) >= max || (inbound && c.inbound >= max-outboundReserve(max)) {
+		conn.Close()
+		return ErrTooManyConns
+	}
+	var info connInfo
+	if inbound {
+		info = connInfo{inbound: true, host: remoteHost(conn)}
+		if !c.perHost.Acquire(info.host) {
+			conn.Close()
+			return ErrTooManyConns
+		}
+		c.inbound++
+	}
+	c.conns[conn] = info
+	return nil
 }
 
+// remoteHost is the remote IP of conn (the zero Addr, one shared bucket,
+// for non-IP sockets).
+func remoteHost(conn net.Conn) netip.Addr {
+	if a, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+		return a.AddrPort().Addr().Unmap()
+	}
+	return netip.Addr{}
+}
+
+// untrackConn closes a peer socket and forgets it.
 func (c *Client) untrackConn(conn net.Conn) {
 	conn.Close()
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	info, ok := c.conns[conn]
+	if !ok {
+		return
+	}
 	delete(c.conns, conn)
-	c.mu.Unlock()
+	if info.inbound {
+		c.inbound--
+		c.perHost.Release(info.host)
+	}
 }
 
-// nextToken returns a fresh token for ConnectToPeer, searches and
-// transfers. Clients use one counter for all three.
+// nextToken returns a fresh token for searches, transfers and folder
+// requests, from one counter as clients do. Connection races draw random
+// tokens instead (addPending): a race token must not be guessable.
 func (c *Client) nextToken() uint32 { return c.token.Add(1) }
 
 // Username returns the name given to Login ("" before).
@@ -210,7 +280,8 @@ func (c *Client) listenPort() uint32 {
 }
 
 // Events returns the channel of unsolicited events. It is bounded: when
-// full, the oldest event is dropped (see DroppedEvents). It is closed
+// full, the oldest event other than a PrivateMessage is dropped (see
+// DroppedEvents). It is closed
 // after the Disconnected event.
 func (c *Client) Events() <-chan Event { return c.events.ch }
 
@@ -265,7 +336,8 @@ func (c *Client) shutdown(err error) {
 	c.closed = true
 	c.err = err
 	conns := c.conns
-	c.conns = map[net.Conn]struct{}{}
+	c.conns = map[net.Conn]connInfo{}
+	c.inbound = 0
 	c.mu.Unlock()
 
 	close(c.closing)

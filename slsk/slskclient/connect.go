@@ -2,6 +2,8 @@ package slskclient
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -17,12 +19,19 @@ import (
 // as an extra P reader, or closed) instead of being treated as unknown.
 const lateWindow = time.Minute
 
+// errPeerOffline is the direct path's failure when the server gives the
+// user's address as 0.0.0.0:0, its answer for offline and unknown users
+// (spec §2 code 3). Nobody can then answer our ConnectToPeer either, so it
+// fails both paths of the race at once.
+var errPeerOffline = errors.New("slskclient: user is offline or has no address")
+
 // pendingConn is one outgoing connection race (spec §3.2), keyed by its
 // ConnectToPeer token.
 type pendingConn struct {
 	user, typ string
 
 	mu           sync.Mutex
+	ip           netip.Addr // the user's IP once known; a pierce must come from it
 	resolved     bool
 	directFailed bool
 	cantConnect  bool
@@ -41,6 +50,29 @@ func (pc *pendingConn) offer(conn net.Conn) bool {
 	pc.resolved = true
 	pc.won <- conn
 	return true
+}
+
+// expect records the address the direct path dials: the user's own, as
+// the server reported it (or PossibleParents carried it).
+func (pc *pendingConn) expect(addr string) {
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil {
+		return
+	}
+	pc.mu.Lock()
+	pc.ip = ap.Addr().Unmap()
+	pc.mu.Unlock()
+}
+
+// admits reports whether a PierceFireWall from ip may belong to this race:
+// the user connects back from the address the server knows for it, so
+// once we know that address, a pierce from anywhere else is someone
+// guessing our token. Before the address is known the random token alone
+// has to do.
+func (pc *pendingConn) admits(ip netip.Addr) bool {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return !pc.ip.IsValid() || pc.ip == ip.Unmap()
 }
 
 // fail records that one path failed; when both have, the race is lost.
@@ -74,11 +106,8 @@ func (c *Client) connect(ctx context.Context, user, typ string) (net.Conn, error
 // carries each candidate's address, and Nicotine+ and aioslsk dial it
 // without a GetPeerAddress (spec §4.2).
 func (c *Client) connectTo(ctx context.Context, user, typ, addr string) (net.Conn, error) {
-	token := c.nextToken()
 	pc := &pendingConn{user: user, typ: typ, won: make(chan net.Conn, 1), failed: make(chan struct{})}
-	c.mu.Lock()
-	c.pending[token] = pc
-	c.mu.Unlock()
+	token := c.addPending(pc)
 	defer time.AfterFunc(lateWindow, func() {
 		c.mu.Lock()
 		delete(c.pending, token)
@@ -89,10 +118,13 @@ func (c *Client) connectTo(ctx context.Context, user, typ, addr string) (net.Con
 		pc.fail(false) // no server: only the direct path is left
 	}
 	started := c.spawn(func() {
-		conn, err := c.dialDirect(ctx, user, typ, addr)
+		conn, err := c.dialDirect(ctx, pc, addr)
 		if err != nil {
 			c.log.Debug("slsk: direct connection failed", "user", user, "type", typ, "err", err)
 			pc.fail(true)
+			if errors.Is(err, errPeerOffline) {
+				pc.fail(false) // no one will answer ConnectToPeer
+			}
 			return
 		}
 		if !pc.offer(conn) {
@@ -123,6 +155,26 @@ func (c *Client) connectTo(ctx context.Context, user, typ, addr string) (net.Con
 	return nil, fmt.Errorf("slskclient: connecting to %s: %w", user, ctx.Err())
 }
 
+// addPending registers a race under a fresh random token and returns the
+// token. Tokens are random 31-bit numbers, not the shared counter: a peer
+// that saw one of our race tokens must not be able to guess the next one
+// and win our race to another user with PierceFireWall(token+k) (spec
+// §3.2 step 4 names the pending request by its token alone). The top bit
+// stays clear for peers that read the token as a signed integer.
+func (c *Client) addPending(pc *pendingConn) uint32 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for {
+		var b [4]byte
+		rand.Read(b[:]) // never fails (crypto/rand)
+		token := binary.LittleEndian.Uint32(b[:]) & 0x7fffffff
+		if _, taken := c.pending[token]; token != 0 && !taken {
+			c.pending[token] = pc
+			return token
+		}
+	}
+}
+
 // disposeLoser handles the socket that lost a race or arrived late. A P
 // socket is kept as an extra reader (the peer may send on it); F and D
 // sockets are closed.
@@ -144,42 +196,54 @@ func (c *Client) peerAddress(ctx context.Context, user string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !r.IP.IsValid() || r.IP.IsUnspecified() || r.Port == 0 || r.Port > 65535 {
-		return "", fmt.Errorf("slskclient: %s is offline or has no address", user)
+	if offline(r.IP, r.Port) {
+		return "", fmt.Errorf("%w: %s", errPeerOffline, user)
 	}
 	return netip.AddrPortFrom(r.IP, uint16(r.Port)).String(), nil
 }
 
-// dialDirect dials user (at addr, or where the server says when addr is
-// "") and sends PeerInit(self, typ, 0); Nicotine+ sends token 0 too and
-// receivers ignore it (spec §3.1).
-func (c *Client) dialDirect(ctx context.Context, user, typ, addr string) (net.Conn, error) {
+// offline reports whether ip:port is the address the server gives for a
+// user that is not online (0.0.0.0, port 0; spec §2 code 3), or one no
+// peer can listen on.
+func offline(ip netip.Addr, port uint32) bool {
+	return !ip.IsValid() || ip.IsUnspecified() || port == 0 || port > 65535
+}
+
+// dialDirect dials pc's user (at addr, or where the server says when addr
+// is "") and sends PeerInit(self, type, 0); Nicotine+ sends token 0 too
+// and receivers ignore it (spec §3.1). The address becomes the one pc
+// expects pierces from.
+func (c *Client) dialDirect(ctx context.Context, pc *pendingConn, addr string) (net.Conn, error) {
 	if addr == "" {
 		var err error
-		if addr, err = c.peerAddress(ctx, user); err != nil {
+		if addr, err = c.peerAddress(ctx, pc.user); err != nil {
 			return nil, err
 		}
+	} else if ap, err := netip.ParseAddrPort(addr); err == nil && offline(ap.Addr(), uint32(ap.Port())) {
+		return nil, fmt.Errorf("%w: %s", errPeerOffline, pc.user)
 	}
+	pc.expect(addr)
 	conn, err := c.dialPeerAddr(ctx, addr)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.writeInit(conn, &slsk.PeerInit{Username: c.Username(), Type: typ}); err != nil {
+	if err := c.writeInit(conn, &slsk.PeerInit{Username: c.Username(), Type: pc.typ}); err != nil {
 		c.untrackConn(conn)
 		return nil, err
 	}
 	return conn, nil
 }
 
-// dialPeerAddr dials a peer and tracks the socket, so Close ends it.
+// dialPeerAddr dials a peer and tracks the socket, so Close ends it. It
+// fails with ErrTooManyConns when Options.MaxPeerConns sockets are open.
 func (c *Client) dialPeerAddr(ctx context.Context, addr string) (net.Conn, error) {
 	d := net.Dialer{Timeout: c.opts.DialTimeout}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	if !c.trackConn(conn) {
-		return nil, c.failure()
+	if err := c.trackConn(conn, false); err != nil {
+		return nil, err
 	}
 	return conn, nil
 }
@@ -226,11 +290,11 @@ func (c *Client) onConnectToPeer(m *slsk.ConnectToPeerReply) {
 		defer func() { <-c.connectSem }()
 		ctx, cancel := c.peerContext(c.opts.DialTimeout)
 		defer cancel()
-		addr := netip.AddrPortFrom(m.IP, uint16(m.Port)).String()
-		if m.Port > 65535 {
+		if offline(m.IP, m.Port) {
 			c.send(cant)
 			return
 		}
+		addr := netip.AddrPortFrom(m.IP, uint16(m.Port)).String()
 		conn, err := c.dialPeerAddr(ctx, addr)
 		if err == nil {
 			if err = c.writeInit(conn, &slsk.PierceFirewall{Token: m.Token}); err != nil {
@@ -269,7 +333,10 @@ func (c *Client) acceptLoop() {
 			}
 			continue
 		}
-		if !c.trackConn(conn) { // shut down, or too many sockets: refuse
+		// Shut down, too many sockets, or too many from this host:
+		// refuse (trackConn closes it).
+		if err := c.trackConn(conn, true); err != nil {
+			c.log.Debug("slsk: refusing peer socket", "remote", conn.RemoteAddr(), "err", err)
 			continue
 		}
 		if !c.spawn(func() { c.serveIncoming(conn) }) {
@@ -322,6 +389,10 @@ func (c *Client) serveIncoming(conn net.Conn) {
 		pc := c.pending[m.Token]
 		c.mu.Unlock()
 		if pc == nil {
+			return
+		}
+		if !pc.admits(remoteHost(conn)) {
+			c.log.Debug("slsk: PierceFireWall from the wrong address", "user", pc.user, "remote", conn.RemoteAddr())
 			return
 		}
 		handedOff = true

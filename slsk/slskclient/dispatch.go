@@ -9,7 +9,9 @@ import (
 
 // handleServer handles one server message on the reader goroutine. It must
 // never block: replies go to waiters (buffered), events to the dropping
-// queue, and anything that touches the network runs in a goroutine.
+// queue (which keeps private messages, see eventQueue), and anything that
+// touches the network or costs CPU (answering a search) runs in a
+// goroutine.
 func (c *Client) handleServer(m slsk.ServerMessage) {
 	switch m := m.(type) {
 	case *slsk.LoginReply:
@@ -51,10 +53,14 @@ func (c *Client) handleServer(m slsk.ServerMessage) {
 			c.events.push(Unhandled{Msg: m})
 		}
 	case *slsk.MessageUserReply:
-		// Acknowledge at once, as Nicotine+ does, or the server delivers
-		// the message again at every login (spec §2 codes 22, 23).
-		c.send(&slsk.MessageAcked{ID: m.ID})
-		c.events.push(PrivateMessage{ID: m.ID, Time: time.Unix(int64(m.Timestamp), 0), User: m.Username, Text: m.Message, New: m.IsNew})
+		// Acknowledge once queued, as Nicotine+ does at once, or the
+		// server delivers the message again at every login (spec §2
+		// codes 22, 23). A queued PrivateMessage is never dropped; one
+		// the full queue refuses is not acknowledged, so the server keeps
+		// it for our next login.
+		if c.events.push(PrivateMessage{ID: m.ID, Time: time.Unix(int64(m.Timestamp), 0), User: m.Username, Text: m.Message, New: m.IsNew}) {
+			c.send(&slsk.MessageAcked{ID: m.ID})
+		}
 	case *slsk.CheckPrivilegesReply:
 		if !c.deliver(serverKey(slsk.CodeCheckPrivileges, ""), m) {
 			c.events.push(Unhandled{Msg: m})

@@ -167,10 +167,16 @@ func TestDistribParentBytes(t *testing.T) {
 	if diff := cmp.Diff(want, firstResult(t, s)); diff != "" {
 		t.Errorf("answer to the parent's search (-want +got):\n%s", diff)
 	}
-	// SoulseekQt form: 00 00 00 before the embedded code (spec §4.1).
-	papa.write(slsk.AppendDistribFrame(nil, &slsk.DistribEmbeddedMessage{Code: ds[4], Payload: ds[5:]}))
-	kid.expect(ds)
-	firstResult(t, s)
+	// SoulseekQt form: 00 00 00 before the embedded code (spec §4.1). A
+	// new search token: a search keeps one answer per user.
+	s2 := &Search{c: bob, Token: 778, Query: "song", out: make(chan SearchResult, 4)}
+	bob.mu.Lock()
+	bob.searches[s2.Token] = s2
+	bob.mu.Unlock()
+	ds2 := slsk.AppendDistribFrame(nil, &slsk.DistribSearch{Unknown: 49, Username: "bob", Token: 778, Query: "song"})
+	papa.write(slsk.AppendDistribFrame(nil, &slsk.DistribEmbeddedMessage{Code: ds2[4], Payload: ds2[5:]}))
+	kid.expect(ds2)
+	firstResult(t, s2)
 	if got := alice.Tree(); got.ParentSearches != 2 || got.ServerSearches != 0 {
 		t.Errorf("searches from parent %d, from server %d; want 2 and 0", got.ParentSearches, got.ServerSearches)
 	}

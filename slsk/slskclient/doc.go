@@ -31,8 +31,10 @@
 //
 // Everything else the server or a peer sends unasked is delivered on
 // Events as a typed Event. The channel is bounded (Options.EventBuffer):
-// when it is full the OLDEST event is dropped and DroppedEvents counts it,
-// so a slow or absent consumer never stalls the reader. Search results
+// when it is full the oldest event other than a PrivateMessage is dropped
+// and DroppedEvents counts it, so a slow or absent consumer never stalls
+// the reader; private messages are acknowledged to the server only once
+// queued, so none is lost. Search results
 // have their own per-search buffer (see Search).
 //
 // Every peer socket has its own reader goroutine; work that may wait on

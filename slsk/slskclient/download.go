@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/revival-net/revival/slsk"
@@ -39,6 +36,11 @@ type download struct {
 
 	fconn  chan net.Conn // capacity 1: the F socket, token already read
 	failed chan error    // capacity 1
+
+	// afterClaim, set by tests only, runs in serveFileConn once the F
+	// socket is handed over and c.mu released: the moment the Download
+	// may be giving up.
+	afterClaim func()
 }
 
 // Download fetches path (a virtual path from a search result or Browse)
@@ -143,16 +145,14 @@ func (c *Client) receive(conn net.Conn, w io.Writer, want int64, progress func(i
 
 // onUploadOffer answers the uploader's TransferRequest (direction 1, spec
 // §3.4 step 3): allowed if we are waiting for that file from that user,
-// "Cancelled" otherwise.
+// "Cancelled" otherwise. An uploader may offer the same file again before
+// its F connection came (it gave up waiting for our TransferResponse, or
+// restarted the upload): until the F connection is claimed the new offer
+// replaces the old one, token and size, and a late F connection with the
+// old token is refused.
 func (c *Client) onUploadOffer(p *peerConn, m *slsk.TransferRequest) {
-	var d *download
 	c.mu.Lock()
-	for dl := range c.downloads {
-		if dl.user == p.user && dl.path == m.Filename && !dl.offered {
-			d = dl
-			break
-		}
-	}
+	d := c.offerTarget(p.user, m.Filename)
 	if d != nil {
 		d.offered, d.token, d.size = true, m.Token, int64(m.Size)
 	}
@@ -169,6 +169,23 @@ func (c *Client) onUploadOffer(p *peerConn, m *slsk.TransferRequest) {
 	if err := p.send(&slsk.TransferResponse{Token: m.Token, Allowed: true}); err != nil {
 		d.fail(err)
 	}
+}
+
+// offerTarget picks the download an offer of path from user is for: one
+// not offered yet if there is one (two Download calls for one file each
+// get an offer), else one offered but not yet claimed. Caller holds c.mu.
+func (c *Client) offerTarget(user, path string) *download {
+	var again *download
+	for dl := range c.downloads {
+		if dl.user != user || dl.path != path || dl.claimed {
+			continue
+		}
+		if !dl.offered {
+			return dl
+		}
+		again = dl
+	}
+	return again
 }
 
 func (d *download) fail(err error) {
@@ -203,11 +220,19 @@ func (c *Client) serveFileConn(conn net.Conn, user string) {
 	}
 	conn.SetReadDeadline(time.Time{})
 	var d *download
+	var hook func()
 	c.mu.Lock()
 	for dl := range c.downloads {
 		if dl.offered && !dl.claimed && dl.token == token && dl.user == user {
 			d = dl
 			d.claimed = true
+			// Hand the socket over before releasing c.mu: DownloadAt
+			// removes d under c.mu and then drains fconn, so the socket
+			// is either taken by the Download or drained and closed by
+			// it, never left behind. Capacity 1 and claimed once: the
+			// send never blocks.
+			d.fconn <- conn
+			hook = d.afterClaim
 			break
 		}
 	}
@@ -217,62 +242,7 @@ func (c *Client) serveFileConn(conn net.Conn, user string) {
 		c.untrackConn(conn)
 		return
 	}
-	d.fconn <- conn // capacity 1 and claimed once: never blocks
-}
-
-// DownloadFile downloads path from user into Options.DownloadDir, named
-// after the last component of the virtual path. The data goes to
-// "NAME.part" first and is renamed when complete; an existing .part file
-// is resumed (DownloadAt). It refuses to overwrite an existing NAME. It
-// returns the final file name.
-func (c *Client) DownloadFile(ctx context.Context, user, path string, progress func(done, total int64)) (string, error) {
-	name := localName(path)
-	if name == "" {
-		return "", fmt.Errorf("slskclient: no usable file name in %q", path)
+	if hook != nil {
+		hook()
 	}
-	if err := os.MkdirAll(c.opts.DownloadDir, 0o755); err != nil {
-		return "", err
-	}
-	final := filepath.Join(c.opts.DownloadDir, name)
-	if _, err := os.Lstat(final); err == nil {
-		return "", fmt.Errorf("slskclient: %s already exists", final)
-	}
-	part := final + ".part"
-	f, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE, 0o644)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	offset, err := f.Seek(0, io.SeekEnd)
-	if err != nil {
-		return "", err
-	}
-	if _, err := c.DownloadAt(ctx, user, path, offset, f, progress); err != nil {
-		return "", err
-	}
-	if err := f.Close(); err != nil {
-		return "", err
-	}
-	if err := os.Rename(part, final); err != nil {
-		return "", err
-	}
-	return final, nil
-}
-
-// localName is the last component of a virtual path, made safe as a
-// local file name: no separators, no "." or "..".
-func localName(virtual string) string {
-	if i := strings.LastIndexAny(virtual, `\/`); i >= 0 {
-		virtual = virtual[i+1:]
-	}
-	virtual = strings.Map(func(r rune) rune {
-		if r == 0 || r == '/' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, virtual)
-	if virtual == "." || virtual == ".." {
-		return ""
-	}
-	return virtual
 }

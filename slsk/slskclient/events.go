@@ -1,6 +1,7 @@
 package slskclient
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,10 +17,13 @@ type Event interface{ event() }
 // lines included: the server echoes them.
 type RoomMessage struct{ Room, User, Text string }
 
-// PrivateMessage is a private message (spec §2 code 22). The client has
-// already acknowledged it with MessageAcked, as real clients do, so the
-// server will not deliver it again. New is false for messages queued while
-// we were offline.
+// PrivateMessage is a private message (spec §2 code 22). The client
+// acknowledges it with MessageAcked as soon as it is queued on Events, as
+// real clients do, so the server will not deliver it again; a queued
+// PrivateMessage is therefore never dropped to make room. When Events
+// holds Options.EventBuffer private messages, a new one is neither queued
+// nor acknowledged, and the server delivers it again at the next login.
+// New is false for messages queued while we were offline.
 type PrivateMessage struct {
 	ID   uint32
 	Time time.Time
@@ -103,43 +107,102 @@ func (Unhandled) event()      {}
 
 // eventQueue is a bounded channel that drops its oldest event when full,
 // so producers (the server reader, peer readers) never block on a slow
-// consumer. Pushes are serialised by mu, which also makes close safe.
+// consumer. PrivateMessage events are never dropped once queued: the
+// server forgets a message we acknowledged (spec §2 code 23), so a full
+// queue drops the oldest other event instead, and a PrivateMessage that
+// finds the queue full of private messages is refused (push returns
+// false) and left unacknowledged for the server to deliver again. The
+// channel has one slot more than n, used only by close, so the final
+// Disconnected always fits. Pushes are serialised by mu, which also
+// makes close safe.
 type eventQueue struct {
 	mu      sync.Mutex
 	ch      chan Event
+	n       int
 	closed  bool
 	dropped atomic.Uint64
 }
 
-func newEventQueue(n int) *eventQueue { return &eventQueue{ch: make(chan Event, n)} }
+func newEventQueue(n int) *eventQueue { return &eventQueue{ch: make(chan Event, n+1), n: n} }
 
-func (q *eventQueue) push(ev Event) {
+// keep reports whether ev must not be dropped once queued.
+func keep(ev Event) bool {
+	_, ok := ev.(PrivateMessage)
+	return ok
+}
+
+// push queues ev, dropping the oldest droppable event if the queue is
+// full. It returns false if ev itself was dropped: the queue holds only
+// private messages, or it is closed.
+func (q *eventQueue) push(ev Event) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.pushLocked(ev, q.n)
+}
+
+// pushLocked queues ev if the channel then holds at most limit events.
+// Only pushes (serialised by mu) add to the channel, so a length below
+// limit stays below it until the send.
+func (q *eventQueue) pushLocked(ev Event, limit int) bool {
+	if q.closed {
+		return false
+	}
+	if len(q.ch) >= limit && !q.evictLocked(limit) {
+		q.dropped.Add(1)
+		return false
+	}
+	q.ch <- ev
+	return true
+}
+
+// evictLocked drops the oldest event that is not kept and reports whether
+// the channel now holds fewer than limit events (the consumer may also
+// have made room meanwhile).
+func (q *eventQueue) evictLocked(limit int) bool {
+	// Common case: the oldest event may be dropped.
+	var held []Event
+	select {
+	case old := <-q.ch:
+		if !keep(old) {
+			q.dropped.Add(1)
+			return true
+		}
+		held = append(held, old)
+	default:
+		return true
+	}
+	// The oldest is kept: take everything out, drop the first droppable
+	// event and put the rest back in order.
+	for len(q.ch) > 0 {
+		select {
+		case ev := <-q.ch:
+			held = append(held, ev)
+		default:
+		}
+	}
+	if i := slices.IndexFunc(held, func(ev Event) bool { return !keep(ev) }); i >= 0 {
+		held = slices.Delete(held, i, i+1)
+		q.dropped.Add(1)
+	}
+	for _, ev := range held {
+		q.ch <- ev
+	}
+	return len(q.ch) < limit
+}
+
+// close closes the channel after a last event; later pushes are ignored.
+// The last event uses the spare slot if the queue holds only private
+// messages.
+func (q *eventQueue) close(last Event) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
 		return
 	}
-	for {
-		select {
-		case q.ch <- ev:
-			return
-		default:
-		}
-		select {
-		case <-q.ch:
-			q.dropped.Add(1)
-		default:
-		}
+	if len(q.ch) >= q.n {
+		q.evictLocked(q.n) // if all are kept, last takes the spare slot
 	}
-}
-
-// close closes the channel after a last event; later pushes are ignored.
-func (q *eventQueue) close(last Event) {
-	q.push(last)
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if !q.closed {
-		q.closed = true
-		close(q.ch)
-	}
+	q.ch <- last
+	q.closed = true
+	close(q.ch)
 }

@@ -46,8 +46,13 @@ var errLoggedIn = errors.New("slskclient: already logged in")
 // when Options.MaxChildren allows children (spec §4.2, distrib.go).
 // Unknown users are registered by the server.
 //
-// A refused login returns a *LoginError; the server usually closes the
-// connection after it, so Dial again to retry.
+// A failed Login (refused, ctx ended, connection lost) ends the client
+// and Username reports "" again: Close it and Dial again to retry. A
+// server answers only the first Login of a connection (ours ignores a
+// later one, a banned user gets no answer at all, spec §1.3), so a retry
+// on the same connection would wait forever, and once ctx has ended
+// before the reply, whether the server logged us in is unknown. A refused
+// login returns a *LoginError.
 func (c *Client) Login(ctx context.Context, user, password string) (*LoginInfo, error) {
 	c.mu.Lock()
 	if c.loggedIn || c.user != "" {
@@ -57,26 +62,13 @@ func (c *Client) Login(ctx context.Context, user, password string) (*LoginInfo, 
 	c.user = user
 	c.mu.Unlock()
 
-	ch, cancel := c.await(serverKey(slsk.CodeLogin, ""))
-	defer cancel()
-	sum := md5.Sum([]byte(user + password))
-	err := c.sendAll(
-		&slsk.Login{Username: user, Password: password, Major: c.opts.Major, Hash: hex.EncodeToString(sum[:]), Minor: c.opts.Minor},
-		&slsk.SetWaitPort{Port: c.listenPort()},
-	)
+	r, err := c.login(ctx, user, password)
 	if err != nil {
-		return nil, err
-	}
-	m, err := c.wait(ctx, ch)
-	if err != nil {
-		return nil, err
-	}
-	r := m.(*slsk.LoginReply)
-	if !r.Success {
 		c.mu.Lock()
 		c.user = ""
 		c.mu.Unlock()
-		return nil, &LoginError{Reason: r.Reason, Detail: r.Detail}
+		c.shutdown(fmt.Errorf("slskclient: login failed: %w", err))
+		return nil, err
 	}
 	c.mu.Lock()
 	c.loggedIn = true
@@ -96,6 +88,30 @@ func (c *Client) Login(ctx context.Context, user, password string) (*LoginInfo, 
 		return nil, err
 	}
 	return &LoginInfo{Greeting: r.Greeting, IP: r.IP, Supporter: r.Supporter}, nil
+}
+
+// login sends Login and SetWaitPort and waits for the server's answer,
+// turning a refusal into a *LoginError.
+func (c *Client) login(ctx context.Context, user, password string) (*slsk.LoginReply, error) {
+	ch, cancel := c.await(serverKey(slsk.CodeLogin, ""))
+	defer cancel()
+	sum := md5.Sum([]byte(user + password))
+	err := c.sendAll(
+		&slsk.Login{Username: user, Password: password, Major: c.opts.Major, Hash: hex.EncodeToString(sum[:]), Minor: c.opts.Minor},
+		&slsk.SetWaitPort{Port: c.listenPort()},
+	)
+	if err != nil {
+		return nil, err
+	}
+	m, err := c.wait(ctx, ch)
+	if err != nil {
+		return nil, err
+	}
+	r := m.(*slsk.LoginReply)
+	if !r.Success {
+		return nil, &LoginError{Reason: r.Reason, Detail: r.Detail}
+	}
+	return r, nil
 }
 
 // sendAll queues messages in order and stops at the first error.
@@ -123,6 +139,7 @@ func (c *Client) Rescan() error {
 	if err != nil {
 		return err
 	}
+	idx.warnIfEmpty(c.log, c.opts.ShareDir)
 	c.share.Store(idx)
 	if !c.isLoggedIn() {
 		return nil

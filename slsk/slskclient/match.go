@@ -1,6 +1,9 @@
 package slskclient
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // searchQuery is a parsed search string. Soulseek clients match every
 // query word against the file's path, case-insensitively, and treat words
@@ -13,19 +16,39 @@ type searchQuery struct {
 	exclude []string
 }
 
+// Limits on a query we answer (spec §2 code 26, §4.1). A query is
+// peer-controlled and matched against every shared path, so its cost must
+// not grow with its length: Nicotine+ queries are a few words, and the
+// server's own limit on search text is far above what any client sends.
+const (
+	// maxQueryLen drops longer queries unanswered.
+	maxQueryLen = 256
+	// maxQueryWords caps the distinct words (include and exclude together)
+	// we match; later words are ignored.
+	maxQueryWords = 10
+)
+
 // parseQuery splits q into lower-case include and exclude words. A bare
-// "-" or "*" is ignored.
+// "-" or "*" is ignored, as are repeated words and words past
+// maxQueryWords. A query longer than maxQueryLen bytes parses to nothing,
+// so it matches nothing.
 func parseQuery(q string) searchQuery {
 	var sq searchQuery
+	if len(q) > maxQueryLen {
+		return sq
+	}
 	for _, w := range strings.Fields(strings.ToLower(q)) {
+		if len(sq.include)+len(sq.exclude) >= maxQueryWords {
+			break
+		}
 		w = strings.Trim(w, `"`)
 		if strings.HasPrefix(w, "-") {
-			if w = strings.TrimLeft(w, "-"); w != "" {
+			if w = strings.TrimLeft(w, "-"); w != "" && !slices.Contains(sq.exclude, w) {
 				sq.exclude = append(sq.exclude, w)
 			}
 			continue
 		}
-		if w = strings.TrimLeft(w, "*"); w != "" {
+		if w = strings.TrimLeft(w, "*"); w != "" && !slices.Contains(sq.include, w) {
 			sq.include = append(sq.include, w)
 		}
 	}

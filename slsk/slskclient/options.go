@@ -51,11 +51,18 @@ type Options struct {
 	// since the uploader may queue us.
 	TransferTimeout time.Duration
 
-	// EventBuffer is the capacity of the Events channel; default 256.
+	// EventBuffer is how many events the Events channel holds (plus one
+	// slot for the final Disconnected); when full, the oldest event other
+	// than a PrivateMessage is dropped. Default 256.
 	EventBuffer int
 	// SearchBuffer bounds the results a Search keeps for a slow reader;
 	// later responses are dropped. Default 1024.
 	SearchBuffer int
+	// MaxSearchFiles bounds the files one Search delivers in all (spec
+	// §3.3 code 9: each answer comes from a peer and is sized by it);
+	// once reached, further answers are dropped. Each answer also keeps
+	// at most 2000 files. Default 20000.
+	MaxSearchFiles int
 	// MaxSendQueue bounds the bytes waiting to be written to the server;
 	// default 4 MiB. Passing it disconnects (the server is not reading).
 	MaxSendQueue int
@@ -65,10 +72,13 @@ type Options struct {
 	// UploadSlots is how many uploads run at once; default 2.
 	UploadSlots int
 	// MaxQueuedUploads is how many more may wait for a slot; further
-	// requests are denied with "Too many files". Default 100.
+	// requests are denied with "Too many files". One user may hold at most
+	// half of them and 10 GiB. Default 100.
 	MaxQueuedUploads int
 	// MaxPeerConns bounds the open peer sockets (P and F, both
-	// directions); sockets past it are closed at once. Default 1000.
+	// directions); sockets past it are closed at once. Incoming sockets
+	// are also capped at 12 per host and may not use the last tenth,
+	// which stays free for our own connections. Default 1000.
 	MaxPeerConns int
 	// Description is returned in UserInfoResponse (spec §3.3 code 16).
 	Description string
@@ -111,6 +121,7 @@ func (o *Options) setDefaults() {
 	setDur(&o.TransferTimeout, 60*time.Second)
 	setInt(&o.EventBuffer, 256)
 	setInt(&o.SearchBuffer, 1024)
+	setInt(&o.MaxSearchFiles, 20000)
 	setInt(&o.MaxSendQueue, 4<<20)
 	setInt(&o.MaxSearchResults, 100)
 	setInt(&o.UploadSlots, 2)

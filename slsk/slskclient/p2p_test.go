@@ -158,7 +158,9 @@ func TestPeerDownloadFile(t *testing.T) {
 	}
 	_, bob := newPeerPair(t, dir)
 	bob.opts.DownloadDir = t.TempDir()
-	// A partial file from an earlier attempt is resumed.
+	// An old-style partial file is ignored: partial files now live in
+	// .incomplete/ under a name that includes a hash of user and path
+	// (resuming is tested in TestDownloadFileSafety).
 	if err := os.WriteFile(filepath.Join(bob.opts.DownloadDir, "a.bin.part"), data[:1000], 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -224,11 +226,16 @@ func TestPeerSearchAnswer(t *testing.T) {
 		t.Fatal("no search result")
 	}
 	// A search with no match, and one from ourselves, get no answer;
-	// the excluded-phrase filter applies.
+	// the excluded-phrase filter applies. (A new search: a search keeps
+	// one answer per user.)
+	s2 := &Search{c: bob, Token: 778, Query: "song", out: make(chan SearchResult, 4)}
+	bob.mu.Lock()
+	bob.searches[s2.Token] = s2
+	bob.mu.Unlock()
 	alice.handleServer(&slsk.ExcludedSearchPhrases{Phrases: []string{"ONE"}})
-	alice.handleServer(&slsk.FileSearchReply{Username: "bob", Token: 777, Query: "song"})
+	alice.handleServer(&slsk.FileSearchReply{Username: "bob", Token: 778, Query: "song"})
 	select {
-	case r := <-s.Results():
+	case r := <-s2.Results():
 		if len(r.Files) != 1 || r.Files[0].Name != `Shared\Live\Song Two.mp3` {
 			t.Errorf("with excluded phrase: %+v", r.Files)
 		}

@@ -55,7 +55,7 @@ func (p *peerConn) send(m slsk.PeerMessage) error {
 // sent QueueUpload on the socket it had pierced).
 func (c *Client) adoptPeer(conn net.Conn, user string) *peerConn {
 	p := &peerConn{c: c, conn: conn, user: user}
-	if !c.trackConn(conn) {
+	if c.trackConn(conn, false) != nil {
 		p.dead.Store(true)
 		return p
 	}
@@ -63,30 +63,48 @@ func (c *Client) adoptPeer(conn net.Conn, user string) *peerConn {
 	if old := c.peers[user]; old == nil || old.dead.Load() {
 		c.peers[user] = p
 	}
+	c.peerReaders[user]++
 	c.mu.Unlock()
 	if !c.spawn(func() { c.readPeer(p) }) {
 		p.dead.Store(true)
-		c.untrackConn(conn)
+		c.endPeer(p)
 	}
 	return p
 }
 
+// endPeer forgets a P connection whose reader ended. When it was the last
+// P connection of its user, the user's waiting uploads are dropped: a
+// downloader that is gone cannot take them, and they must not hold
+// queue places meanwhile (its QueueUpload is sent again on reconnect).
+func (c *Client) endPeer(p *peerConn) {
+	p.dead.Store(true)
+	c.mu.Lock()
+	if c.peers[p.user] == p {
+		delete(c.peers, p.user)
+	}
+	c.peerReaders[p.user]--
+	last := c.peerReaders[p.user] <= 0
+	if last {
+		delete(c.peerReaders, p.user)
+	}
+	c.mu.Unlock()
+	c.untrackConn(p.conn)
+	if last {
+		c.dropUploads(p.user, errPeerGone)
+	}
+}
+
 // readPeer is the reader goroutine of one P connection. Unknown codes are
-// skipped, as clients do; a malformed known message, a frame above
-// slsk.MaxPeerFrame or IdleTimeout of silence ends the connection.
+// skipped, as clients do, but they do not count as activity: only a known
+// message resets the IdleTimeout deadline, so a peer cannot hold a socket
+// open with junk. A malformed known message, a frame above
+// slsk.MaxPeerFrame or IdleTimeout without a known message ends the
+// connection.
 func (c *Client) readPeer(p *peerConn) {
-	defer func() {
-		p.dead.Store(true)
-		c.mu.Lock()
-		if c.peers[p.user] == p {
-			delete(c.peers, p.user)
-		}
-		c.mu.Unlock()
-		c.untrackConn(p.conn)
-	}()
+	defer c.endPeer(p)
 	br := bufio.NewReader(p.conn)
+	p.conn.SetReadDeadline(time.Now().Add(c.opts.IdleTimeout))
 	for {
-		p.conn.SetReadDeadline(time.Now().Add(c.opts.IdleTimeout))
 		body, err := readFrame(br, slsk.MaxPeerFrame)
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
@@ -102,6 +120,7 @@ func (c *Client) readPeer(p *peerConn) {
 			c.log.Debug("slsk: malformed peer message; disconnecting", "user", p.user, "err", err)
 			return
 		}
+		p.conn.SetReadDeadline(time.Now().Add(c.opts.IdleTimeout))
 		c.handlePeer(p, m)
 	}
 }
@@ -155,7 +174,17 @@ func (c *Client) peer(ctx context.Context, user string) (*peerConn, error) {
 		c.dialing[user] = d
 		c.mu.Unlock()
 		if !c.spawn(func() { c.dialPeer(user, d) }) {
-			return nil, c.failure()
+			// Shutting down: end the attempt here, so no later caller
+			// finds it in c.dialing and waits for a done that never
+			// comes.
+			d.err = c.failure()
+			c.mu.Lock()
+			if c.dialing[user] == d {
+				delete(c.dialing, user)
+			}
+			c.mu.Unlock()
+			close(d.done)
+			return nil, d.err
 		}
 	} else {
 		c.mu.Unlock()
@@ -165,6 +194,8 @@ func (c *Client) peer(ctx context.Context, user string) (*peerConn, error) {
 		return d.p, d.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	case <-c.closing:
+		return nil, c.failure()
 	}
 }
 

@@ -16,13 +16,9 @@ func (c *Client) handlePeer(p *peerConn, m slsk.PeerMessage) {
 	case *slsk.FileSearchResponse:
 		c.onSearchResponse(p.user, m)
 	case *slsk.FileSearchRequest:
-		// Obsolete direct search (spec §3.3 code 8): answer on this socket.
-		c.mu.Lock()
-		excluded := c.excluded
-		c.mu.Unlock()
-		if files := c.matchFiles(m.Query, excluded); len(files) > 0 {
-			p.send(c.searchResponse(m.Token, files))
-		}
+		// Obsolete direct search (spec §3.3 code 8): answered on this
+		// socket, matched off this reader and bounded like other searches.
+		c.answerDirectSearch(p, m.Token, m.Query)
 	case *slsk.UserInfoRequest:
 		p.send(&slsk.UserInfoResponse{
 			Description: c.opts.Description,
@@ -46,13 +42,16 @@ func (c *Client) handlePeer(p *peerConn, m slsk.PeerMessage) {
 	case *slsk.QueueUpload:
 		c.onQueueUpload(p, m.Filename)
 	case *slsk.PlaceInQueueRequest:
-		p.send(&slsk.PlaceInQueueResponse{Filename: m.Filename, Place: uint32(c.queued.Load())})
+		// Where this user's file stands; files it has not queued get no
+		// answer.
+		if place, ok := c.placeInQueue(p.user, m.Filename); ok {
+			p.send(&slsk.PlaceInQueueResponse{Filename: m.Filename, Place: place})
+		}
+	case *slsk.PlaceInQueueResponse:
+		c.onPlaceInQueue(p.user, m)
 	case *slsk.UploadFailed:
 		c.failDownload(p.user, m.Filename, errUploadFailed)
 	case *slsk.UploadDenied:
 		c.failDownload(p.user, m.Filename, &DeniedError{Reason: m.Reason})
 	}
 }
-
-// slotFree reports whether an upload could start now.
-func (c *Client) slotFree() bool { return len(c.uploadSlots) < cap(c.uploadSlots) }

@@ -4,19 +4,79 @@ import (
 	"context"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/revival-net/revival/slsk"
 )
 
 // SearchResult is one peer's answer to a search (spec §3.3 code 9): the
 // matching files, with virtual backslash paths to pass to Download.
+//
+// User is the name of the peer connection the answer came on (its PeerInit
+// name, or the user we connected to), not the name written in the
+// response body, which a peer may set to anyone. Each user's first answer
+// to a search is kept, later ones are dropped.
 type SearchResult struct {
-	User        string
-	Token       uint32
-	Files       []slsk.File
-	SlotFree    bool
-	AvgSpeed    uint32
-	QueueLength uint32
+	User  string
+	Token uint32
+	Files []slsk.File
+	// PrivateFiles are files the peer shares with its buddies only
+	// (Nicotine+ "buddy shares", the optional last list of code 9). They
+	// are listed apart because the peer refuses them to anyone not on its
+	// buddy list.
+	PrivateFiles []slsk.File
+	SlotFree     bool
+	AvgSpeed     uint32
+	QueueLength  uint32
+}
+
+// Bounds on what one search keeps. A response is a zlib frame that may
+// inflate to slsk.MaxInflated (64 MiB) of 21-byte empty file entries, so
+// the decoded files are checked here: each response keeps at most
+// maxResponseFiles files and maxResponseBytes of them (fileCost), and the
+// whole search at most Options.MaxSearchFiles files and maxSearchBytes.
+// Nicotine+ sends at most a few hundred results per response.
+const (
+	maxResponseFiles = 2000
+	maxResponseBytes = 4 << 20
+	maxSearchBytes   = 32 << 20
+)
+
+// fileCost is the memory a kept file entry costs: the struct, its strings
+// and its attributes.
+func fileCost(f *slsk.File) int {
+	return int(unsafe.Sizeof(*f)) + len(f.Name) + len(f.Extension) + len(f.Attributes)*int(unsafe.Sizeof(slsk.FileAttribute{}))
+}
+
+// fileBudget is what is left to keep of one response.
+type fileBudget struct {
+	files, bytes int
+	used         int // bytes taken so far
+}
+
+// take returns the longest prefix of in that fits the budget and charges
+// it. A truncated prefix is copied, so the decoded array is not retained.
+func (b *fileBudget) take(in []slsk.File) []slsk.File {
+	n := 0
+	for n < len(in) && b.files > 0 {
+		cost := fileCost(&in[n])
+		if cost > b.bytes {
+			break
+		}
+		b.files--
+		b.bytes -= cost
+		b.used += cost
+		n++
+	}
+	switch {
+	case n == 0:
+		return nil
+	case n < len(in):
+		out := make([]slsk.File, n)
+		copy(out, in)
+		return out
+	}
+	return in
 }
 
 // Search is a running search. Results come from other peers over P
@@ -32,6 +92,9 @@ type Search struct {
 	out     chan SearchResult
 	dropped int
 	stop    func()
+	seen    map[string]struct{} // users whose answer was kept
+	files   int                 // files kept so far
+	bytes   int                 // their fileCost
 }
 
 // Results returns the channel of results. It holds Options.SearchBuffer
@@ -39,21 +102,47 @@ type Search struct {
 // closed when the search's ctx ends or the client shuts down.
 func (s *Search) Results() <-chan SearchResult { return s.out }
 
-// Dropped returns how many results were dropped because Results was full.
+// Dropped returns how many answers were not delivered: because Results
+// was full, because the user had answered already, or because the search
+// had kept Options.MaxSearchFiles files (or maxSearchBytes) already.
 func (s *Search) Dropped() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.dropped
 }
 
-func (s *Search) add(r SearchResult) {
+// add delivers user's answer m, trimmed to what the search may still keep.
+func (s *Search) add(user string, m *slsk.FileSearchResponse) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return
 	}
+	if _, dup := s.seen[user]; dup {
+		s.dropped++
+		return
+	}
+	b := fileBudget{
+		files: min(maxResponseFiles, s.c.opts.MaxSearchFiles-s.files),
+		bytes: min(maxResponseBytes, maxSearchBytes-s.bytes),
+	}
+	files := b.take(m.Files)
+	private := b.take(m.PrivateFiles)
+	if len(files)+len(private) == 0 {
+		s.dropped++
+		return
+	}
+	r := SearchResult{User: user, Token: m.Token, Files: files, PrivateFiles: private, SlotFree: m.SlotFree, AvgSpeed: m.AvgSpeed, QueueLength: m.QueueLength}
 	select {
 	case s.out <- r:
+		// Only kept answers are remembered, so seen grows no faster
+		// than the files budget.
+		if s.seen == nil {
+			s.seen = map[string]struct{}{}
+		}
+		s.seen[user] = struct{}{}
+		s.files += len(files) + len(private)
+		s.bytes += b.used
 	default:
 		s.dropped++
 	}
@@ -100,8 +189,9 @@ func (c *Client) RoomSearch(ctx context.Context, room, query string) (*Search, e
 }
 
 // SearchAll runs a global search until ctx ends (give it a deadline) and
-// returns every result received. Ending by ctx is the normal case and is
-// not an error; a client that shut down meanwhile is.
+// returns every result received, at most Options.MaxSearchFiles files in
+// all. Ending by ctx is the normal case and is not an error; a client
+// that shut down meanwhile is.
 func (c *Client) SearchAll(ctx context.Context, query string) ([]SearchResult, error) {
 	s, err := c.Search(ctx, query)
 	if err != nil {
@@ -149,50 +239,72 @@ func (c *Client) startSearch(ctx context.Context, query string, req func(uint32)
 	return s, nil
 }
 
-// onSearchResponse routes a FileSearchResponse that arrived from user.
+// onSearchResponse routes a FileSearchResponse that arrived on a P
+// connection from user (the connection's name, see SearchResult.User).
 func (c *Client) onSearchResponse(user string, m *slsk.FileSearchResponse) {
+	if user == "" {
+		return
+	}
 	c.mu.Lock()
 	s := c.searches[m.Token]
 	c.mu.Unlock()
 	if s == nil {
 		return // unknown or finished search
 	}
-	name := m.Username
-	if name == "" {
-		name = user
-	}
-	files := append(m.Files, m.PrivateFiles...)
-	s.add(SearchResult{User: name, Token: m.Token, Files: files, SlotFree: m.SlotFree, AvgSpeed: m.AvgSpeed, QueueLength: m.QueueLength})
+	s.add(user, m)
 }
 
 // answerSearch answers someone's search from our share index (spec §2
 // code 26, §4.2): every query word must occur in the path, '-' words must
 // not, nor may any of the server's excluded phrases. Matches go to the
-// searcher over a P connection, in a goroutine; at most cap(searchSem)
-// answers are in flight and further searches are dropped meanwhile.
+// searcher over a P connection. It is called on reader goroutines (server,
+// distributed parent), so the matching itself runs in a goroutine: at most
+// cap(searchSem) searches are matched or answered at once and further
+// ones are dropped meanwhile.
 func (c *Client) answerSearch(searcher string, token uint32, query string) {
-	c.mu.Lock()
-	self, excluded := c.user, c.excluded
-	c.mu.Unlock()
-	if searcher == "" || searcher == self {
+	if searcher == "" || searcher == c.Username() {
 		return
 	}
-	files := c.matchFiles(query, excluded)
-	if len(files) == 0 {
+	c.answerAsync(searcher, token, query, func(ctx context.Context, resp *slsk.FileSearchResponse) error {
+		return c.sendPeer(ctx, searcher, resp)
+	})
+}
+
+// answerDirectSearch answers the obsolete direct search (spec §3.3 code
+// 8) on the P connection it came on, bounded like answerSearch.
+func (c *Client) answerDirectSearch(p *peerConn, token uint32, query string) {
+	c.answerAsync(p.user, token, query, func(_ context.Context, resp *slsk.FileSearchResponse) error {
+		return p.send(resp)
+	})
+}
+
+// answerAsync matches query in a goroutine bounded by searchSem and, if
+// anything matched, sends our response with send and reports
+// SearchAnswered. Queries that cannot match anything (see parseQuery) cost
+// no goroutine.
+func (c *Client) answerAsync(searcher string, token uint32, query string, send func(context.Context, *slsk.FileSearchResponse) error) {
+	q := parseQuery(query)
+	if len(q.include) == 0 {
 		return
 	}
 	select {
 	case c.searchSem <- struct{}{}:
 	default:
-		c.log.Debug("slsk: too many search answers in flight; dropping", "from", searcher)
+		c.log.Debug("slsk: too many searches in flight; dropping", "from", searcher)
 		return
 	}
 	ok := c.spawn(func() {
 		defer func() { <-c.searchSem }()
+		c.mu.Lock()
+		excluded := c.excluded
+		c.mu.Unlock()
+		files := c.matchQuery(q, excluded)
+		if len(files) == 0 {
+			return
+		}
 		ctx, cancel := c.peerContext(c.opts.PeerConnectTimeout)
 		defer cancel()
-		resp := c.searchResponse(token, files)
-		if err := c.sendPeer(ctx, searcher, resp); err != nil {
+		if err := send(ctx, c.searchResponse(token, files)); err != nil {
 			c.log.Debug("slsk: cannot answer search", "to", searcher, "err", err)
 			return
 		}
@@ -205,7 +317,13 @@ func (c *Client) answerSearch(searcher string, token uint32, query string) {
 
 // matchFiles returns the file entries matching query.
 func (c *Client) matchFiles(query string, excluded []string) []slsk.File {
-	entries := c.share.Load().search(parseQuery(query), excluded, c.opts.MaxSearchResults)
+	return c.matchQuery(parseQuery(query), excluded)
+}
+
+// matchQuery returns the file entries matching q, at most
+// Options.MaxSearchResults.
+func (c *Client) matchQuery(q searchQuery, excluded []string) []slsk.File {
+	entries := c.share.Load().search(q, excluded, c.opts.MaxSearchResults)
 	files := make([]slsk.File, len(entries))
 	for i, e := range entries {
 		// Nicotine+ sends an empty extension in results (spec §3.3).

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path"
 	"path/filepath"
@@ -35,11 +36,12 @@ type shareDir struct {
 // shareIndex is an immutable snapshot of the shared folder. A rescan
 // builds a new index and swaps it in; readers never lock.
 type shareIndex struct {
-	root   string // absolute real path of the shared folder
-	name   string // virtual name of the root folder
-	dirs   []shareDir
-	byPath map[string]*shareEntry
-	files  int
+	root    string // absolute real path of the shared folder
+	name    string // virtual name of the root folder
+	dirs    []shareDir
+	byPath  map[string]*shareEntry
+	files   int
+	skipped int // entries left out: symlinks, special and hidden files
 }
 
 // errTooManyFiles stops a scan that passes Options.MaxSharedFiles.
@@ -64,9 +66,20 @@ func defaultShareName(dir string) string {
 // hidden entries (leading '.') are skipped, as are names that contain a
 // backslash, which would make a virtual path ambiguous. maxFiles <= 0
 // means no limit.
+//
+// dir itself may be a symlink (or lie under one), as with a music folder
+// linked from another disk: it is resolved first, since WalkDir does not
+// follow a symlinked root and would share nothing. The default virtual
+// name is still dir's own base name.
 func indexShare(dir, name string, maxFiles int) (*shareIndex, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
+		return nil, err
+	}
+	if name == "" {
+		name = defaultShareName(abs)
+	}
+	if abs, err = filepath.EvalSymlinks(abs); err != nil {
 		return nil, err
 	}
 	st, err := os.Stat(abs)
@@ -75,9 +88,6 @@ func indexShare(dir, name string, maxFiles int) (*shareIndex, error) {
 	}
 	if !st.IsDir() {
 		return nil, fmt.Errorf("slskclient: share %s is not a directory", dir)
-	}
-	if name == "" {
-		name = defaultShareName(abs)
 	}
 	if strings.ContainsRune(name, '\\') {
 		return nil, fmt.Errorf("slskclient: share name %q contains a backslash", name)
@@ -97,6 +107,7 @@ func indexShare(dir, name string, maxFiles int) (*shareIndex, error) {
 		}
 		rel = filepath.ToSlash(rel)
 		if rel != "." && !shareableName(d.Name()) {
+			idx.skipped++
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -126,6 +137,8 @@ func indexShare(dir, name string, maxFiles int) (*shareIndex, error) {
 			idx.dirs[di].files = append(idx.dirs[di].files, e)
 			idx.byPath[e.virtual] = e
 			idx.files++
+		default:
+			idx.skipped++
 		}
 		return nil
 	})
@@ -134,6 +147,16 @@ func indexShare(dir, name string, maxFiles int) (*shareIndex, error) {
 	}
 	sort.Slice(idx.dirs, func(i, j int) bool { return idx.dirs[i].virtual < idx.dirs[j].virtual })
 	return idx, nil
+}
+
+// warnIfEmpty logs a warning when a share yields no file although its
+// folder is not empty (only symlinks, hidden or special files), which
+// otherwise looks like sharing silently failing. An empty folder is a
+// legitimate share and is not reported.
+func (idx *shareIndex) warnIfEmpty(log *slog.Logger, dir string) {
+	if idx.files == 0 && idx.skipped > 0 {
+		log.Warn("slsk: share has no regular file; symlinks, hidden and special files are not shared", "dir", dir, "skipped", idx.skipped)
+	}
 }
 
 // shareableName reports whether a directory entry may be shared.

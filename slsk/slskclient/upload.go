@@ -17,14 +17,10 @@ type upload struct {
 	resp chan *slsk.TransferResponse // capacity 1
 }
 
-// queueKey names a queued or running upload, to ignore duplicate
-// QueueUpload messages for it.
-type queueKey struct{ user, path string }
-
 // onQueueUpload handles a peer's QueueUpload (spec §3.4 step 1): refuse
 // paths we do not share with UploadDenied "File not shared." (the path is
 // only ever a key into the share index, never a file-system path), refuse
-// when the queue is full, else queue the upload.
+// past the queue limits, else queue the upload (upload_queue.go).
 func (c *Client) onQueueUpload(p *peerConn, path string) {
 	if reason := c.queueUpload(p, path, nil); reason != "" {
 		p.send(&slsk.UploadDenied{Filename: path, Reason: reason})
@@ -41,79 +37,34 @@ func (c *Client) onLegacyDownloadRequest(p *peerConn, m *slsk.TransferRequest) {
 	}
 }
 
-// queueUpload queues path for p's user and returns "" or the refusal
-// reason. accepted, if not nil, runs once the upload is accepted and
-// before it starts, so its answer precedes our TransferRequest.
-func (c *Client) queueUpload(p *peerConn, path string, accepted func()) string {
-	idx := c.share.Load()
-	e, ok := idx.lookup(path)
-	if !ok {
-		return slsk.ReasonFileNotShared
-	}
-	key := queueKey{p.user, path}
+// runUpload serves one offered job and reports it. The job leaves the
+// queue before UploadFinished is reported, so the peer can queue the same
+// file again as soon as it sees the transfer end.
+func (c *Client) runUpload(j *uploadJob) {
+	sent, err := c.serveUpload(j)
 	c.mu.Lock()
-	if _, dup := c.queuedFiles[key]; dup {
-		c.mu.Unlock()
-		if accepted != nil {
-			accepted()
-		}
-		return "" // already queued or running: nothing more to do
+	if err != nil && j.dropErr != nil {
+		err = j.dropErr
 	}
-	if len(c.queuedFiles) >= c.opts.MaxQueuedUploads+c.opts.UploadSlots {
-		c.mu.Unlock()
-		return slsk.ReasonTooManyFiles
-	}
-	c.queuedFiles[key] = struct{}{}
 	c.mu.Unlock()
-	if accepted != nil {
-		accepted()
-	}
-	c.queued.Add(1)
-	ok = c.spawn(func() { c.runUpload(p, idx, e, key) })
-	if !ok {
-		c.queued.Add(-1)
-		c.mu.Lock()
-		delete(c.queuedFiles, key)
-		c.mu.Unlock()
-		return slsk.ReasonPendingShutdown
-	}
-	return ""
-}
-
-// runUpload waits for an upload slot, then serves the file. The upload
-// leaves queuedFiles before UploadFinished is reported, so the peer can
-// queue the same file again as soon as it sees the transfer end.
-func (c *Client) runUpload(p *peerConn, idx *shareIndex, e *shareEntry, key queueKey) {
-	done := func() {
-		c.mu.Lock()
-		delete(c.queuedFiles, key)
-		c.mu.Unlock()
-	}
-	select {
-	case c.uploadSlots <- struct{}{}:
-		c.queued.Add(-1)
-	case <-c.closing:
-		c.queued.Add(-1)
-		done()
-		return
-	}
-	sent, err := c.serveUpload(p, idx, e)
-	done()
-	<-c.uploadSlots
+	c.finishUpload(j)
 	if err != nil {
-		c.log.Debug("slsk: upload failed", "user", p.user, "path", e.virtual, "err", err)
+		c.log.Debug("slsk: upload failed", "user", j.key.user, "path", j.e.virtual, "err", err)
 	}
-	c.events.push(UploadFinished{User: p.user, Path: e.virtual, Bytes: sent, Err: err})
+	c.events.push(UploadFinished{User: j.key.user, Path: j.e.virtual, Bytes: sent, Err: err})
 }
 
 // serveUpload runs the uploader's side of spec §3.4: TransferRequest
-// (direction 1), wait for TransferResponse, open an F connection with the
-// connection race, send the token, read the offset, stream the file from
-// there, wait for the downloader to close, report SendUploadSpeed.
-func (c *Client) serveUpload(p *peerConn, idx *shareIndex, e *shareEntry) (int64, error) {
+// (direction 1), wait for TransferResponse, take an upload slot, open an
+// F connection with the connection race, send the token, read the offset,
+// stream the file from there, wait for the downloader to close, report
+// SendUploadSpeed. A TransferRequest that cannot reach the user at all
+// (it went offline) drops the user's other waiting uploads too.
+func (c *Client) serveUpload(j *uploadJob) (int64, error) {
+	p, idx, e := j.p, j.idx, j.e
 	f, err := idx.open(e)
 	if err != nil {
-		c.sendPeerFallback(p, &slsk.UploadDenied{Filename: e.virtual, Reason: slsk.ReasonFileReadError})
+		c.sendPeerFallback(j.ctx, p, &slsk.UploadDenied{Filename: e.virtual, Reason: slsk.ReasonFileReadError})
 		return 0, err
 	}
 	defer f.Close()
@@ -134,39 +85,54 @@ func (c *Client) serveUpload(p *peerConn, idx *shareIndex, e *shareEntry) (int64
 		c.mu.Unlock()
 	}()
 
-	ctx, cancel := c.peerContext(c.opts.TransferTimeout)
+	ctx, cancel := context.WithTimeout(j.ctx, c.opts.TransferTimeout)
 	defer cancel()
 	req := &slsk.TransferRequest{Direction: slsk.TransferUpload, Token: token, Filename: e.virtual, Size: uint64(size)}
-	if err := c.sendPeerFallback(p, req); err != nil {
+	if err := c.sendPeerFallback(ctx, p, req); err != nil {
+		if j.ctx.Err() == nil {
+			c.dropUploads(p.user, err)
+		}
 		return 0, err
 	}
-	select {
-	case r := <-u.resp:
-		if !r.Allowed {
-			return 0, &DeniedError{Reason: r.Reason}
+	c.mu.Lock()
+	patience := time.NewTimer(c.up.patience)
+	c.mu.Unlock()
+	defer patience.Stop()
+	for answered := false; !answered; {
+		select {
+		case r := <-u.resp:
+			if !r.Allowed {
+				return 0, &DeniedError{Reason: r.Reason}
+			}
+			answered = true
+		case <-patience.C:
+			c.staleOffer(j) // keep waiting, without holding a slot back
+		case <-ctx.Done():
+			return 0, fmt.Errorf("slskclient: no TransferResponse from %s: %w", p.user, ctx.Err())
 		}
-	case <-ctx.Done():
-		return 0, fmt.Errorf("slskclient: no TransferResponse from %s: %w", p.user, ctx.Err())
+	}
+	cancel()
+	if err := c.acquireSlot(j); err != nil {
+		return 0, err
 	}
 
-	cancel()
-	ctx, cancel = c.peerContext(c.opts.PeerConnectTimeout)
+	ctx, cancel = context.WithTimeout(j.ctx, c.opts.PeerConnectTimeout)
 	defer cancel()
 	conn, err := c.connect(ctx, p.user, slsk.ConnTypeFile)
 	if err != nil {
-		c.sendPeerFallback(p, &slsk.UploadFailed{Filename: e.virtual})
+		c.sendPeerFallback(j.ctx, p, &slsk.UploadFailed{Filename: e.virtual})
 		return 0, err
 	}
 	defer c.untrackConn(conn)
 	conn.SetWriteDeadline(time.Now().Add(c.opts.WriteTimeout))
 	if _, err := conn.Write(slsk.AppendFileToken(nil, token)); err != nil {
-		c.sendPeerFallback(p, &slsk.UploadFailed{Filename: e.virtual})
+		c.sendPeerFallback(j.ctx, p, &slsk.UploadFailed{Filename: e.virtual})
 		return 0, err
 	}
 	conn.SetReadDeadline(time.Now().Add(c.opts.TransferTimeout))
 	off, err := slsk.ReadFileOffset(conn)
 	if err != nil || off > uint64(size) {
-		c.sendPeerFallback(p, &slsk.UploadFailed{Filename: e.virtual})
+		c.sendPeerFallback(j.ctx, p, &slsk.UploadFailed{Filename: e.virtual})
 		if err == nil {
 			err = fmt.Errorf("slskclient: offset %d past the size %d", off, size)
 		}
@@ -179,7 +145,7 @@ func (c *Client) serveUpload(p *peerConn, idx *shareIndex, e *shareEntry) (int64
 	start := time.Now()
 	sent, err := c.stream(conn, f, size-int64(off))
 	if err != nil {
-		c.sendPeerFallback(p, &slsk.UploadFailed{Filename: e.virtual})
+		c.sendPeerFallback(j.ctx, p, &slsk.UploadFailed{Filename: e.virtual})
 		return sent, err
 	}
 	// The downloader closes first (spec §3.4 step 7): wait for its EOF so
@@ -242,12 +208,13 @@ func (c *Client) onTransferResponse(p *peerConn, m *slsk.TransferResponse) {
 }
 
 // sendPeerFallback sends on p, the socket the request came on, and falls
-// back to the registered (or a new) P connection if p has died.
-func (c *Client) sendPeerFallback(p *peerConn, m slsk.PeerMessage) error {
+// back to the registered (or a new) P connection if p has died. The
+// fallback is bounded by ctx and PeerConnectTimeout.
+func (c *Client) sendPeerFallback(ctx context.Context, p *peerConn, m slsk.PeerMessage) error {
 	if err := p.send(m); err == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, c.opts.PeerConnectTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.opts.PeerConnectTimeout)
 	defer cancel()
 	return c.sendPeer(ctx, p.user, m)
 }

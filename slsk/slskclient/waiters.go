@@ -7,11 +7,16 @@ import (
 )
 
 // waitKey names an expected reply: a server or peer code and the user,
-// room or token it is about ("" when the code alone identifies it).
+// room or token it is about ("" when the code alone identifies it). A
+// tagged key also carries the token of the request, for replies that echo
+// it (FolderContentsResponse, spec §3.3 code 37), so that concurrent
+// requests to one user each get their own answer.
 type waitKey struct {
-	peer bool
-	code uint32
-	key  string
+	peer   bool
+	code   uint32
+	key    string
+	tagged bool
+	token  uint32
 }
 
 func serverKey(code slsk.ServerCode, key string) waitKey {
@@ -20,6 +25,23 @@ func serverKey(code slsk.ServerCode, key string) waitKey {
 
 func peerKey(code slsk.PeerCode, user string) waitKey {
 	return waitKey{peer: true, code: uint32(code), key: user}
+}
+
+// peerTokenKey names the reply from user to the request tagged token.
+// The user stays in the key: a reply only counts when it comes from the
+// peer we asked, whatever token another peer guesses.
+func peerTokenKey(code slsk.PeerCode, user string, token uint32) waitKey {
+	return waitKey{peer: true, code: uint32(code), key: user, tagged: true, token: token}
+}
+
+// replyKey narrows k to the request m answers when m echoes its request's
+// token. Handlers deliver by code and user alone (peer_handle.go); the
+// narrowing here means they need not know which replies carry tokens.
+func replyKey(k waitKey, m any) waitKey {
+	if fc, ok := m.(*slsk.FolderContentsResponse); ok && k.peer && !k.tagged {
+		k.tagged, k.token = true, fc.Token
+	}
+	return k
 }
 
 // await registers a one-shot waiter for k. Register before sending the
@@ -48,9 +70,13 @@ func (c *Client) await(k waitKey) (ch chan any, cancel func()) {
 	}
 }
 
-// deliver hands m to every waiter for k and reports whether there was one.
-// It never blocks: each waiter channel has room for its one reply.
+// deliver hands m to every waiter for k (narrowed by replyKey) and reports
+// whether there was one. Waiters that share a key asked the same question
+// (two Browse calls to one user), so one answer serves them all; replies
+// to token-tagged requests go only to the request with that token. It
+// never blocks: each waiter channel has room for its one reply.
 func (c *Client) deliver(k waitKey, m any) bool {
+	k = replyKey(k, m)
 	c.mu.Lock()
 	ws := c.waiters[k]
 	delete(c.waiters, k)
