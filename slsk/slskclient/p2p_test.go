@@ -17,7 +17,7 @@ import (
 
 // testTimeout bounds every wait in these tests; nothing sleeps for a fixed
 // time, each step waits for its event with this deadline.
-const testTimeout = 20 * time.Second
+const testTimeout = 120 * time.Second
 
 // newPeerPair returns two server-less clients, "alice" sharing aliceDir
 // and "bob" sharing nothing, that reach each other by direct connection
