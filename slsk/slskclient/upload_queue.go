@@ -70,6 +70,11 @@ type uploadJob struct {
 	cancel  context.CancelFunc
 	slot    chan struct{} // closed when a waiting jobAllowed gets its slot
 	dropErr error         // why the job was dropped, if it was
+	// again is set when the same file was queued again while this job was
+	// allowed or running: the downloader's earlier request is being (or
+	// was just) served, so the new one gets a fresh offer once this job
+	// ends instead of being swallowed as a duplicate.
+	again bool
 }
 
 // userUploads is one user's jobs.
@@ -140,12 +145,15 @@ func (c *Client) queueUpload(p *peerConn, path string, accepted func()) string {
 		c.mu.Unlock()
 		return slsk.ReasonPendingShutdown
 	}
-	if _, dup := q.files[key]; dup {
+	if old, dup := q.files[key]; dup {
+		if old.state == jobAllowed || old.state == jobRunning {
+			old.again = true
+		}
 		c.mu.Unlock()
 		if accepted != nil {
 			accepted()
 		}
-		return "" // already queued or running: nothing more to do
+		return "" // already queued (or re-queued when the running job ends)
 	}
 	u := q.users[p.user]
 	switch {
@@ -322,9 +330,13 @@ func (c *Client) finishUpload(j *uploadJob) {
 		c.queued.Add(-1)
 	}
 	c.forgetJobLocked(j)
+	again := j.again && j.dropErr == nil
 	c.mu.Unlock()
 	if j.cancel != nil {
 		j.cancel()
+	}
+	if again {
+		c.queueUpload(j.p, j.key.path, nil)
 	}
 	c.pumpUploads()
 }
