@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/revival-net/revival/internal/store"
@@ -19,7 +20,16 @@ type Hub struct {
 
 	mu       sync.Mutex
 	onChange []func(name string, deleted bool)
+
+	// changes counts bans and account changes, so a login can tell
+	// cheaply whether one happened while it was being checked.
+	changes atomic.Uint64
 }
+
+// Changes returns a counter that grows with every ban and account change.
+// A login reads it before checking the account and again once its session
+// is registered; only if it moved must the account be read again.
+func (h *Hub) Changes() uint64 { return h.changes.Load() }
 
 // New returns a Hub over st.
 func New(st store.Store, opts AccountsOptions) *Hub {
@@ -32,6 +42,7 @@ func (h *Hub) Ban(ctx context.Context, name string, until time.Time, reason stri
 	if err := h.Store.Users().SetBan(ctx, name, until, reason); err != nil {
 		return err
 	}
+	h.changes.Add(1)
 	if !until.IsZero() {
 		h.Accounts.Forget(name)
 		h.Presence.Kick(name, "banned: "+reason)
@@ -63,6 +74,7 @@ func (h *Hub) OnAccountChange(f func(name string, deleted bool)) {
 // operator rights or a deletion take effect at once; the user logs in
 // again under the new rules.
 func (h *Hub) AccountChanged(ctx context.Context, name string) {
+	h.changes.Add(1)
 	h.Accounts.Forget(name)
 	reason := "your account was changed by an operator"
 	u, err := h.Store.Users().Get(ctx, name)

@@ -4,11 +4,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"slices"
 	"strings"
 
-	"github.com/revival-net/revival/internal/store"
 	"github.com/revival-net/revival/slsk"
 )
 
@@ -41,21 +39,12 @@ const (
 	maxSimilarUsers          = 500
 )
 
-// loadInterests fills u's likes and hates from the per-user settings at
-// login; they persist across sessions, as in Soulfind. Values are JSON
-// arrays of strings, so any item text round-trips.
-func (s *Server) loadInterests(ctx context.Context, u *session) {
-	u.likes = s.loadInterestSet(ctx, u.name, likesKey)
-	u.hates = s.loadInterestSet(ctx, u.name, hatesKey)
-}
-
-func (s *Server) loadInterestSet(ctx context.Context, name, key string) map[string]struct{} {
+// interestSet reads one of a user's stored interest lists (likes or
+// hates) from the user's settings, already loaded at login (vals).
+func (s *Server) interestSet(name, key string, vals map[string]string) map[string]struct{} {
 	set := map[string]struct{}{}
-	v, err := s.opts.Hub.Store.Settings().Get(ctx, name, key)
-	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			s.log.Error("loading interests failed", "user", name, "key", key, "err", err)
-		}
+	v, ok := vals[key]
+	if !ok {
 		return set
 	}
 	var items []string

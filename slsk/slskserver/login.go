@@ -109,6 +109,7 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	changes := s.opts.Hub.Changes()
 	res, err := s.opts.Hub.Accounts.Login(ctx, login.Username, login.Password, !s.opts.PrivateMode)
 	var ban *hub.BanError
 	switch {
@@ -142,7 +143,7 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 		dist:      distState{haveNoParent: true},
 	}
 	s.loadUserSettings(ctx, u)
-	s.register(u, login.Password)
+	s.register(u, login.Password, changes)
 	return u, "", ""
 }
 
@@ -152,7 +153,7 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 // that it is online. The old session is replaced in the same critical
 // section that reads it, so two simultaneous logins of one name cannot both
 // keep a session.
-func (s *Server) register(u *session, password string) {
+func (s *Server) register(u *session, password string, changes uint64) {
 	sum := md5.Sum([]byte(password))
 	now := s.opts.Now()
 	s.mu.Lock()
@@ -186,7 +187,9 @@ func (s *Server) register(u *session, password string) {
 		s.logout(old) // not current any more: watchers are not told "offline"
 	}
 	s.opts.Hub.Presence.Add(u)
-	s.recheckBan(u, now)
+	if s.opts.Hub.Changes() != changes {
+		s.recheckBan(u, now)
+	}
 	s.sendPendingMessages(u)
 	s.mu.Lock()
 	s.sendRoomListLocked(u)
@@ -197,7 +200,8 @@ func (s *Server) register(u *session, password string) {
 
 // recheckBan closes the race between a login that read the account before
 // an operator banned it and the ban's kick, which ran before this session
-// was registered: once registered, the session is checked again.
+// was registered: if any ban or account change happened meanwhile, the
+// registered session is checked again.
 func (s *Server) recheckBan(u *session, now time.Time) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

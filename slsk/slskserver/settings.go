@@ -32,11 +32,19 @@ func (s *Server) storedStats(ctx context.Context, name string) slsk.UserStats {
 }
 
 // loadUserSettings fills a new session from the store before it goes
-// online: statistics and interests.
+// online: statistics and interests, read with one query (it runs on every
+// login).
 func (s *Server) loadUserSettings(ctx context.Context, u *session) {
-	u.stats = s.storedStats(ctx, u.name)
+	vals, err := s.opts.Hub.Store.Settings().List(ctx, u.name, "slsk.")
+	if err != nil {
+		s.log.Error("loading user settings failed", "user", u.name, "err", err)
+	}
+	if v, ok := vals[statsKey]; ok {
+		u.stats = parseStats(v)
+	}
 	u.statsSaved = u.stats
-	s.loadInterests(ctx, u)
+	u.likes = s.interestSet(u.name, likesKey, vals)
+	u.hates = s.interestSet(u.name, hatesKey, vals)
 }
 
 // storeStats writes one user's statistics.
