@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -222,6 +223,67 @@ func TestKilledServerLosesNothingAcknowledged(t *testing.T) {
 		}
 		if m != nil && m.ServerCode() == slsk.CodeExcludedSearchPhrases {
 			t.Fatal("login finished without the stored message")
+		}
+	}
+}
+
+// `revival serve --store postgres` runs the same server over PostgreSQL:
+// accounts and private messages survive a restart there too. It runs when
+// REVIVAL_TEST_POSTGRES holds a DSN (.ci/run starts a throwaway cluster).
+func TestServeOnPostgres(t *testing.T) {
+	dsn := os.Getenv("REVIVAL_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("REVIVAL_TEST_POSTGRES is not set")
+	}
+	suffix := fmt.Sprint(time.Now().UnixNano())
+	alice, bob := "alice"+suffix, "bob"+suffix
+	start := func() (addr string, stop func()) {
+		ctx, cancel := context.WithCancel(t.Context())
+		pr, pw := io.Pipe()
+		done := make(chan int)
+		go func() {
+			done <- run(ctx, []string{"serve", "--store", "postgres", "--store-dsn", dsn, "--data", t.TempDir(),
+				"--slsk", "127.0.0.1:0", "--admin", "off", "--bcrypt-cost", "4"}, io.Discard, pw)
+		}()
+		addr = waitListening(t, pr, "soulseek")["soulseek"]
+		return addr, func() {
+			cancel()
+			if code := <-done; code != 0 {
+				t.Errorf("serve exited %d", code)
+			}
+		}
+	}
+	addr, stop := start()
+	b, _ := slskLogin(t, addr, bob, "pw")
+	b.Close()
+	a, _ := slskLogin(t, addr, alice, "pw")
+	a.Write(slsk.AppendServerFrame(nil, &slsk.MessageUser{Username: bob, Message: "stored in postgres"}))
+	a.Write(slsk.AppendServerFrame(nil, &slsk.ServerPing{}))
+	a.SetReadDeadline(time.Now().Add(10 * time.Second))
+	io.ReadFull(a, make([]byte, 1)) // anything back: the ping, so the PM was handled
+	stop()
+
+	addr, stop = start()
+	defer stop()
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.SetDeadline(time.Now().Add(20 * time.Second))
+	nc.Write(slsk.AppendServerFrame(nil, slsktest.LoginMessage(bob, "pw")))
+	fr := wire.NewFrameReader(nc, 1<<20)
+	for {
+		body, err := fr.Next()
+		if err != nil {
+			t.Fatalf("%s never got the stored message: %v", bob, err)
+		}
+		m, _ := slsk.DecodeServerReply(body)
+		if lr, ok := m.(*slsk.LoginReply); ok && !lr.Success {
+			t.Fatalf("login after restart refused: %s", lr.Reason)
+		}
+		if pm, ok := m.(*slsk.MessageUserReply); ok && pm.Message == "stored in postgres" {
+			return
 		}
 	}
 }
