@@ -93,6 +93,18 @@ func (s *Server) floodCheck(u *session, which string, allowed bool) (bool, error
 	return false, nil
 }
 
+// chatCheck applies the chat bucket (chat lines, private messages, room
+// creation and private-room changes).
+func (s *Server) chatCheck(u *session) (bool, error) {
+	return s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now()))
+}
+
+// searchCheck applies the search bucket to a message that makes the server
+// scan many users or rooms; kind labels the drop in metrics.
+func (s *Server) searchCheck(u *session, kind string) (bool, error) {
+	return s.floodCheck(u, kind, u.search.Allow(s.opts.Limits.SearchRate, s.opts.Now()))
+}
+
 // fanoutCheck applies the fan-out bucket to a message that makes the
 // server send to other users (status, stats, room join/leave, peer relays),
 // so one client cannot flood others or push them into slow-consumer

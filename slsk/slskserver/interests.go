@@ -139,7 +139,7 @@ func handleUserInterests(s *Server, u *session, m *slsk.UserInterests) error {
 // recommendAllowed throttles the recommendation requests, which scan
 // every online user under the lock, with the search flood limit.
 func (s *Server) recommendAllowed(u *session) (bool, error) {
-	return s.floodCheck(u, "search", u.search.Allow(s.opts.Limits.SearchRate, s.opts.Now()))
+	return s.searchCheck(u, "search")
 }
 
 // handleRecommendations answers with personal recommendations (spec §2

@@ -21,7 +21,7 @@ func init() {
 // first, so a message is never lost once the server has accepted it.
 // Messages to "server" are commands (spec §5.1).
 func handleMessageUser(s *Server, u *session, m *slsk.MessageUser) error {
-	if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+	if ok, err := s.chatCheck(u); !ok {
 		return err
 	}
 	if m.Username == serverUser {
@@ -96,7 +96,7 @@ func handleMessageUsers(s *Server, u *session, m *slsk.MessageUsers) error {
 		return nil
 	}
 	for _, to := range m.Usernames {
-		if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+		if ok, err := s.chatCheck(u); !ok {
 			return err
 		}
 		s.mu.Lock()

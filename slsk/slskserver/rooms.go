@@ -226,7 +226,7 @@ func handleJoinRoom(s *Server, u *session, m *slsk.JoinRoom) error {
 	out, r := s.joinLocked(u, m.Room, m.Private, false)
 	s.mu.Unlock()
 	if out == joinNeedsCreate {
-		if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+		if ok, err := s.chatCheck(u); !ok {
 			return err
 		}
 		s.mu.Lock()
@@ -374,7 +374,7 @@ func handleLeaveRoom(s *Server, u *session, m *slsk.LeaveRoom) error {
 // Soulfind does: a line break would let one user print lines that look
 // like other users' in clients that render them.
 func handleSayChatroom(s *Server, u *session, m *slsk.SayChatroom) error {
-	if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+	if ok, err := s.chatCheck(u); !ok {
 		return err
 	}
 	if len(m.Message) > s.opts.Limits.MaxChatLen || strings.ContainsAny(m.Message, "\r\n") {

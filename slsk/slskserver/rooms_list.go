@@ -21,7 +21,7 @@ const loginRoomListMin = 5
 // the list walks every public room under mu, so requests share the search
 // flood bucket; the list sent at login is not limited.
 func handleRoomList(s *Server, u *session, _ *slsk.RoomList) error {
-	if ok, err := s.floodCheck(u, "roomlist", u.search.Allow(s.opts.Limits.SearchRate, s.opts.Now())); !ok {
+	if ok, err := s.searchCheck(u, "roomlist"); !ok {
 		return err
 	}
 	s.mu.Lock()

@@ -131,7 +131,7 @@ func (r *room) isMember(name string) bool {
 // handleAddRoomMember lets the owner or an operator add a member (spec
 // §2 code 134, §2.2), with the official checks and PM texts.
 func handleAddRoomMember(s *Server, u *session, m *slsk.AddRoomMember) error {
-	if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+	if ok, err := s.chatCheck(u); !ok {
 		return err
 	}
 	target := m.Username
@@ -164,7 +164,7 @@ func handleAddRoomMember(s *Server, u *session, m *slsk.AddRoomMember) error {
 // handleRemoveRoomMember lets the owner remove any member and an operator
 // remove plain members (spec §2 code 135, §2.2). Anything else is ignored.
 func handleRemoveRoomMember(s *Server, u *session, m *slsk.RemoveRoomMember) error {
-	if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+	if ok, err := s.chatCheck(u); !ok {
 		return err
 	}
 	target := m.Username
@@ -226,7 +226,7 @@ func handleCancelRoomOwnership(s *Server, u *session, m *slsk.CancelRoomOwnershi
 // handleAddRoomOperator lets the owner make a member an operator (spec §2
 // code 143, §2.2).
 func handleAddRoomOperator(s *Server, u *session, m *slsk.AddRoomOperator) error {
-	if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+	if ok, err := s.chatCheck(u); !ok {
 		return err
 	}
 	target := m.Username
@@ -263,7 +263,7 @@ func handleAddRoomOperator(s *Server, u *session, m *slsk.AddRoomOperator) error
 // handleRemoveRoomOperator lets the owner take the role back (spec §2
 // code 144).
 func handleRemoveRoomOperator(s *Server, u *session, m *slsk.RemoveRoomOperator) error {
-	if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+	if ok, err := s.chatCheck(u); !ok {
 		return err
 	}
 	target := m.Username

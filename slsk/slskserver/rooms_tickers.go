@@ -32,7 +32,7 @@ func handleSetRoomTicker(s *Server, u *session, m *slsk.SetRoomTicker) error {
 	if unchanged {
 		return nil
 	}
-	if ok, err := s.floodCheck(u, "chat", u.chat.Allow(s.opts.Limits.ChatRate, s.opts.Now())); !ok {
+	if ok, err := s.chatCheck(u); !ok {
 		return err
 	}
 	s.mu.Lock()

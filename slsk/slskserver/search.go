@@ -29,7 +29,7 @@ func (s *Server) setExcluded(phrases []string) {
 // length cap and the server-side phrase filter (spec §2 code 26: drop
 // searches containing a filtered phrase).
 func (s *Server) searchAllowed(u *session, query string) (bool, error) {
-	if ok, err := s.floodCheck(u, "search", u.search.Allow(s.opts.Limits.SearchRate, s.opts.Now())); !ok {
+	if ok, err := s.searchCheck(u, "search"); !ok {
 		return false, err
 	}
 	if query == "" || len(query) > s.opts.Limits.MaxQueryLen {
