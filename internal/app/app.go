@@ -178,7 +178,12 @@ func (a *App) Run(ctx context.Context) error {
 	return runErr
 }
 
+// closeAll undoes a New that failed half-way: the server's background
+// loops stop, listeners close, then the store.
 func (a *App) closeAll() {
+	if a.slsk != nil {
+		_ = a.slsk.Close()
+	}
 	a.mu.Lock()
 	for _, ln := range a.listeners {
 		_ = ln.Close()
