@@ -32,7 +32,7 @@ func handleMessageUser(s *Server, u *session, m *slsk.MessageUser) error {
 		s.notify(u, "Your message was not sent: it is longer than the server allows.")
 		return nil
 	}
-	s.deliver(u.name, m.Username, m.Message)
+	s.deliver(u, m.Username, m.Message)
 	return nil
 }
 
@@ -40,7 +40,10 @@ func handleMessageUser(s *Server, u *session, m *slsk.MessageUser) error {
 // message. Nonexistent recipients are dropped, as the official server does;
 // so are messages past MaxPending unacknowledged ones for a recipient,
 // online or not (a bot that never acknowledges must not fill the disk).
-func (s *Server) deliver(from, to, text string) {
+// The sender is told (by a notice from "server") when its message was not
+// kept, so it does not vanish without a word.
+func (s *Server) deliver(u *session, to, text string) {
+	from := u.name
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	st := s.opts.Hub.Store
@@ -54,12 +57,14 @@ func (s *Server) deliver(from, to, text string) {
 	}
 	if n, err := st.Messages().CountPending(ctx, hub.NetworkSoulseek, to); err == nil && n >= s.opts.Limits.MaxPending {
 		s.log.Warn("private message dropped: recipient's queue is full", "from", from, "to", to)
+		s.notify(u, "Your message to "+to+" was not delivered: they have too many unread messages.")
 		return
 	}
 	now := s.opts.Now()
 	id, err := st.Messages().Add(ctx, store.Message{Network: hub.NetworkSoulseek, From: from, To: to, Text: text, SentAt: now})
 	if err != nil {
 		s.log.Error("storing a private message failed", "from", from, "to", to, "err", err)
+		s.notify(u, "Your message to "+to+" was not delivered: the server could not store it. Try again later.")
 		return
 	}
 	// Looked up again after the store write: a recipient who logged in
@@ -103,7 +108,7 @@ func handleMessageUsers(s *Server, u *session, m *slsk.MessageUsers) error {
 		online := s.users[to] != nil
 		s.mu.Unlock()
 		if online && to != serverUser {
-			s.deliver(u.name, to, m.Message)
+			s.deliver(u, to, m.Message)
 		}
 	}
 	return nil

@@ -1,9 +1,11 @@
 package slskserver_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/revival-net/revival/slsk"
+	"github.com/revival-net/revival/slsk/slskserver"
 	"github.com/revival-net/revival/slsk/slsktest"
 )
 
@@ -65,5 +67,20 @@ func TestPrivateMessageToOnlineUser(t *testing.T) {
 	alice.Send(&slsk.MessageUsers{Usernames: []string{"bob", "offline-carol"}, Message: "all"})
 	if m := bob.Next().(*slsk.MessageUserReply); m.Message != "all" {
 		t.Fatalf("got %#v", m)
+	}
+}
+
+// A message past the recipient's queue limit is not kept, and the sender
+// is told so by "server" instead of seeing it vanish.
+func TestFullQueueIsReportedToTheSender(t *testing.T) {
+	h := slsktest.Start(t, func(o *slskserver.Options) { o.Limits.MaxPending = 1 })
+	h.Login("bob").Close()
+	alice := h.Login("alice")
+	alice.Send(&slsk.MessageUser{Username: "bob", Message: "first"})
+	alice.ExpectNothing()
+	alice.Send(&slsk.MessageUser{Username: "bob", Message: "second"})
+	m := alice.Next().(*slsk.MessageUserReply)
+	if m.Username != "server" || !strings.Contains(m.Message, "too many unread messages") {
+		t.Fatalf("sender got %#v", m)
 	}
 }
