@@ -58,6 +58,7 @@ func (s *Server) loginPhase(c *conn, fr *wire.FrameReader) *session {
 		c.closeAfterFlush("login refused: " + reason)
 		return nil
 	}
+	c.nc.LoggedIn() // leaves the pre-login cap (netconn.Limits.MaxPreLogin)
 	return u
 }
 

@@ -17,6 +17,8 @@ type metrics struct {
 	floods         *prometheus.CounterVec
 	slowConsumers  prometheus.Counter
 	panics         prometheus.Counter
+	optionalDrops  prometheus.Counter // relayed messages dropped on a high queue (netconn.Conn.SendOptional)
+	oversized      prometheus.Counter // frames above Limits.MaxSendFrame, not queued
 }
 
 func newMetrics(reg prometheus.Registerer, s *Server) *metrics {
@@ -36,6 +38,10 @@ func newMetrics(reg prometheus.Registerer, s *Server) *metrics {
 			Help: "Clients disconnected because they did not read.", ConstLabels: l}),
 		panics: prometheus.NewCounter(prometheus.CounterOpts{Name: "revival_handler_panics_total",
 			Help: "Recovered panics in connection handlers.", ConstLabels: l}),
+		optionalDrops: prometheus.NewCounter(prometheus.CounterOpts{Name: "revival_optional_drops_total",
+			Help: "Optional messages (peer relays) dropped because the recipient's queue was high.", ConstLabels: l}),
+		oversized: prometheus.NewCounter(prometheus.CounterOpts{Name: "revival_oversized_sends_total",
+			Help: "Outgoing frames refused for exceeding the largest frame a connection queues.", ConstLabels: l}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.logins, m.messages, m.protocolErrors, m.refused, m.floods, m.slowConsumers, m.panics,
@@ -44,6 +50,7 @@ func newMetrics(reg prometheus.Registerer, s *Server) *metrics {
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "revival_connections_active",
 				Help: "Open connections, logged in or not.", ConstLabels: l}, func() float64 { return float64(s.connCount()) }),
 		)
+		reg.MustRegister(m.optionalDrops, m.oversized)
 	}
 	return m
 }
@@ -58,8 +65,4 @@ func (m *metrics) in(code slsk.ServerCode, result string) {
 
 func (m *metrics) out(code slsk.ServerCode) { m.messages.WithLabelValues("out", code.Label()).Inc() }
 
-func (s *Server) connCount() int {
-	s.lnMu.Lock()
-	defer s.lnMu.Unlock()
-	return len(s.conns)
-}
+func (s *Server) connCount() int { return s.net.Count() }

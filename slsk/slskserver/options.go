@@ -58,6 +58,15 @@ type Limits struct {
 	MaxPending     int // offline messages kept per recipient (default 500)
 	MaxWatches     int // watched users per session (default 2000)
 	MaxRoomsJoined int // rooms one session may be in (default 100)
+
+	// Connection caps and queue rules of internal/netconn (zero: its
+	// defaults; see netconn.Limits).
+	MaxConns          int           // open connections (default: descriptor limit - ConnReserve; < 0 unlimited)
+	ConnReserve       int           // descriptors kept for the store, admin listener and outgoing work (default 128)
+	MaxPreLogin       int           // connections not logged in yet, all hosts (default MaxConns/4, 16..1024; < 0 unlimited)
+	MaxSendFrame      int           // largest frame queued to a client; larger ones are dropped, the client stays (default 16 MiB)
+	OptionalHighWater int           // queue backlog above which relayed peer messages are dropped (default MaxQueueBytes/4)
+	FrameTimeout      time.Duration // from a frame's first byte to its last, even with IdleTimeout off (default 30 s)
 }
 
 func (l *Limits) setDefaults() {

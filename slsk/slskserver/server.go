@@ -7,13 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/netip"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
+	"github.com/revival-net/revival/internal/netconn"
 	"github.com/revival-net/revival/internal/netlimit"
 	"github.com/revival-net/revival/internal/wire"
 )
@@ -24,18 +22,11 @@ type Server struct {
 	opts    Options
 	log     *slog.Logger
 	metrics *metrics
-	perIP   *netlimit.PerIP
-	failed  *netlimit.ByIP // wrong-password logins per host
+	net     *netconn.Server // accept loop, caps, write queues (internal/netconn)
+	failed  *netlimit.ByIP  // wrong-password logins per host
 	started time.Time
 
-	nextConnID atomic.Uint64
-	nextMsgID  atomic.Uint32 // fallback ids when the store is unavailable
-
-	lnMu      sync.Mutex
-	listeners map[net.Listener]struct{}
-	conns     map[*conn]struct{}
-	shutdown  bool
-	wg        sync.WaitGroup
+	nextMsgID atomic.Uint32 // fallback ids when the store is unavailable
 
 	// mu guards the shared state below. Lock order: mu, then a conn's wmu
 	// (sendFrame takes only wmu, so it may be called with mu held).
@@ -48,7 +39,8 @@ type Server struct {
 	privileged map[string]time.Time             // privileged users and when it ends
 	excluded   []string                         // excluded search phrases (lower case)
 
-	stop chan struct{} // closed by Shutdown; ends background loops
+	stop     chan struct{} // closed by Shutdown; ends background loops
+	stopOnce sync.Once
 
 	// privMu serialises GivePrivileges (read, store, apply). Lock order:
 	// privMu, then mu.
@@ -74,11 +66,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	s := &Server{
 		opts:       opts,
 		log:        opts.Logger.With("proto", "slsk"),
-		perIP:      netlimit.NewPerIP(opts.Limits.MaxConnsPerIP),
 		failed:     netlimit.NewByIP(opts.Limits.FailedLogins),
 		started:    opts.Now(),
-		listeners:  map[net.Listener]struct{}{},
-		conns:      map[*conn]struct{}{},
 		users:      map[string]*session{},
 		watchers:   map[string]map[*session]struct{}{},
 		rooms:      map[string]*room{},
@@ -88,6 +77,14 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		stop:       make(chan struct{}),
 	}
 	s.metrics = newMetrics(opts.Metrics, s)
+	s.net = netconn.New(netconn.Options{
+		Handle: s.handle,
+		Logger: s.log,
+		Proto:  "slsk",
+		Metrics: &netconn.Metrics{Refused: s.metrics.refused, SlowConsumers: s.metrics.slowConsumers,
+			Panics: s.metrics.panics, OptionalDrops: s.metrics.optionalDrops, Oversized: s.metrics.oversized},
+		Limits: opts.Limits.conn(),
+	})
 	s.setExcluded(opts.ExcludedPhrases)
 	if err := s.loadRooms(ctx); err != nil {
 		return nil, err
@@ -109,107 +106,40 @@ var ErrServerClosed = errors.New("slskserver: server closed")
 // Serve accepts connections on ln until it fails or the server is shut
 // down. Several listeners may be served at once.
 func (s *Server) Serve(ln net.Listener) error {
-	s.lnMu.Lock()
-	if s.shutdown {
-		s.lnMu.Unlock()
+	err := s.net.Serve(ln)
+	if errors.Is(err, netconn.ErrServerClosed) {
 		return ErrServerClosed
 	}
-	s.listeners[ln] = struct{}{}
-	s.lnMu.Unlock()
-	defer func() {
-		s.lnMu.Lock()
-		delete(s.listeners, ln)
-		s.lnMu.Unlock()
-	}()
-	var backoff time.Duration
-	for {
-		nc, err := ln.Accept()
-		if err != nil {
-			s.lnMu.Lock()
-			down := s.shutdown
-			s.lnMu.Unlock()
-			if down {
-				return ErrServerClosed
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
-				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				s.log.Warn("accept failed; retrying", "err", err, "backoff", backoff)
-				time.Sleep(backoff)
-				continue
-			}
-			return err
-		}
-		backoff = 0
-		s.accept(nc)
-	}
+	return err
 }
 
-func (s *Server) accept(nc net.Conn) {
-	remote := remoteAddr(nc)
-	if !s.perIP.Acquire(remote) {
-		s.metrics.refused.WithLabelValues("per_ip_cap").Inc()
-		s.log.Warn("too many connections from one address", "remote", remote)
-		_ = nc.Close()
-		return
-	}
-	if tc, ok := nc.(*net.TCPConn); ok {
-		_ = tc.SetKeepAlive(true)
-		_ = tc.SetKeepAlivePeriod(60 * time.Second)
-	}
-	c := &conn{s: s, nc: nc, id: s.nextConnID.Add(1), remote: remote}
-	s.lnMu.Lock()
-	if s.shutdown {
-		s.lnMu.Unlock()
-		s.perIP.Release(remote)
-		_ = nc.Close()
-		return
-	}
-	s.conns[c] = struct{}{}
-	s.wg.Add(1)
-	s.lnMu.Unlock()
-	go s.serveConn(c)
+// handle runs in the connection's goroutine (netconn contains its panics
+// and flushes and closes the connection when it returns).
+func (s *Server) handle(nc *netconn.Conn) {
+	s.serveConn(&conn{s: s, nc: nc, id: nc.ID(), remote: nc.Remote()})
 }
 
-func remoteAddr(nc net.Conn) netip.Addr {
-	if ta, ok := nc.RemoteAddr().(*net.TCPAddr); ok {
-		if a, ok := netip.AddrFromSlice(ta.IP); ok {
-			return a.Unmap()
-		}
-	}
-	return netip.Addr{}
-}
-
-// serveConn is the connection's reader goroutine: login, then read, decode
-// and handle frames in order until the connection ends.
+// serveConn is the connection's reader: login, then read, decode and
+// handle frames in order until the connection ends.
 func (s *Server) serveConn(c *conn) {
 	var u *session
 	defer func() {
-		if r := recover(); r != nil {
-			s.metrics.panics.Inc()
-			s.log.Error("panic in connection handler", "conn", c.id, "panic", r, "stack", string(debug.Stack()))
-		}
 		// Flush what is queued (a login refusal, a kick reason) before the
-		// socket closes; the writer closes it when done.
+		// socket closes; the writer closes it when done. Also on a panic,
+		// which netconn recovers after this.
 		c.closeAfterFlush("connection ended")
 		if u != nil {
 			s.logout(u)
 		}
-		s.perIP.Release(c.remote)
-		s.lnMu.Lock()
-		delete(s.conns, c)
-		s.lnMu.Unlock()
-		s.wg.Done()
 	}()
 	fr := wire.NewFrameReader(c.nc, s.opts.Limits.MaxFrame)
+	fr.OnStart = c.nc.FrameStarted
 	u = s.loginPhase(c, fr)
 	if u == nil {
 		return
 	}
 	for {
-		if d := s.opts.Limits.IdleTimeout; d > 0 {
-			_ = c.nc.SetReadDeadline(time.Now().Add(d))
-		}
+		c.nc.AwaitFrame(s.opts.Limits.IdleTimeout)
 		body, err := fr.Next()
 		if err != nil {
 			s.readFailed(c, u, err)
@@ -253,44 +183,17 @@ func isTimeout(err error) bool {
 }
 
 // Addrs returns the addresses being served, for tests that listen on :0.
-func (s *Server) Addrs() []net.Addr {
-	s.lnMu.Lock()
-	defer s.lnMu.Unlock()
-	var out []net.Addr
-	for ln := range s.listeners {
-		out = append(out, ln.Addr())
-	}
-	return out
-}
+func (s *Server) Addrs() []net.Addr { return s.net.Addrs() }
 
 // Shutdown stops accepting, disconnects every client and waits for their
 // goroutines until ctx ends. State that must survive is already in the
 // store: every acknowledged write went there before it was acknowledged.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.lnMu.Lock()
-	if !s.shutdown {
-		close(s.stop)
-	}
-	s.shutdown = true
-	for ln := range s.listeners {
-		_ = ln.Close()
-	}
-	conns := make([]*conn, 0, len(s.conns))
-	for c := range s.conns {
-		conns = append(conns, c)
-	}
-	s.lnMu.Unlock()
-	for _, c := range conns {
-		c.close("server shutting down")
-	}
-	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
+	s.stopOnce.Do(func() { close(s.stop) })
+	if err := s.net.Shutdown(ctx); err != nil {
 		return fmt.Errorf("slskserver: shutdown: %w", ctx.Err())
 	}
+	return nil
 }
 
 // Close is Shutdown without waiting.
@@ -323,5 +226,20 @@ func (s *Server) every(d time.Duration, f func()) {
 		case <-s.stop:
 			return
 		}
+	}
+}
+
+// conn maps the Soulseek limits onto the connection layer's.
+func (l Limits) conn() netconn.Limits {
+	return netconn.Limits{
+		MaxConns:          l.MaxConns,
+		Reserve:           l.ConnReserve,
+		MaxPreLogin:       l.MaxPreLogin,
+		MaxConnsPerIP:     l.MaxConnsPerIP,
+		MaxQueueBytes:     l.MaxQueueBytes,
+		MaxSendFrame:      l.MaxSendFrame,
+		OptionalHighWater: l.OptionalHighWater,
+		WriteTimeout:      l.WriteTimeout,
+		FrameTimeout:      l.FrameTimeout,
 	}
 }
