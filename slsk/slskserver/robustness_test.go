@@ -64,24 +64,29 @@ func TestGlobalUserListDisconnects(t *testing.T) {
 }
 
 // A client that stops reading is disconnected once its queue passes the
-// limit, and the sender is never blocked by it (style §3.3).
+// limit, and the sender is never blocked by it (style §3.3). Status
+// changes, which watchers must get, fill it here; relayed peer requests
+// are optional and would be dropped instead (see
+// TestRelayFloodDoesNotDisconnectTheTarget).
 func TestSlowConsumerIsDisconnected(t *testing.T) {
 	h := slsktest.Start(t, func(o *slskserver.Options) {
-		o.Limits.MaxQueueBytes = 32 << 10
-		o.Limits.FanoutRate = netlimit.Rate{PerSecond: 1e9, Burst: 1e9} // let alice relay freely
+		o.Limits.MaxQueueBytes = 256 << 10
+		o.Limits.FanoutRate = netlimit.Rate{PerSecond: 1e9, Burst: 1e9} // let alice change status freely
 	})
 	alice := h.Login("alice")
 	bob := h.Login("bob") // never reads below
 	carol := h.Login("carol")
-	// alice reads everything (CantConnectToPeer replies once bob is gone),
-	// so that only bob is slow.
+	bob.Send(&slsk.WatchUser{Username: "alice"})
+	bob.Sync()
+	// alice reads everything (her own away notices), so that only bob is slow.
 	go io.Copy(io.Discard, alice.Conn)
 	var burst []byte
-	for i := range 500 {
-		burst = slsk.AppendServerFrame(burst, &slsk.ConnectToPeer{Token: uint32(i), Username: "bob", Type: "P"})
+	for range 250 {
+		burst = slsk.AppendServerFrame(burst, &slsk.SetStatus{Status: slsk.StatusAway})
+		burst = slsk.AppendServerFrame(burst, &slsk.SetStatus{Status: slsk.StatusOnline})
 	}
 	// Enough to fill the loopback socket buffers and then the queue.
-	for range 2000 {
+	for range 4000 {
 		alice.SendRaw(burst)
 		if n := h.Server.Online(); n < 3 {
 			break
