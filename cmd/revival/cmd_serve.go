@@ -45,6 +45,8 @@ func loadConfig(fs *flag.FlagSet, cfg *config.Config, path string) error {
 		"slsk-distributed":      func() { cfg.Slsk.Distributed = flagCfg.Slsk.Distributed },
 		"slsk-max-conns-per-ip": func() { cfg.Slsk.MaxConnsPerIP = flagCfg.Slsk.MaxConnsPerIP },
 		"slsk-private":          func() { cfg.Slsk.PrivateMode = flagCfg.Slsk.PrivateMode },
+		"slsk-max-conns":        func() { cfg.Slsk.MaxConns = flagCfg.Slsk.MaxConns },
+		"slsk-max-prelogin":     func() { cfg.Slsk.MaxPreLogin = flagCfg.Slsk.MaxPreLogin },
 	}
 	for name := range set {
 		if f := apply[name]; f != nil {
@@ -68,6 +70,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&cfg.Slsk.Distributed, "slsk-distributed", cfg.Slsk.Distributed, "how searches reach Soulseek users: roots, tree or direct")
 	fs.IntVar(&cfg.Slsk.MaxConnsPerIP, "slsk-max-conns-per-ip", cfg.Slsk.MaxConnsPerIP, "simultaneous Soulseek connections per address (-1: unlimited)")
 	fs.BoolVar(&cfg.Slsk.PrivateMode, "slsk-private", cfg.Slsk.PrivateMode, "refuse unknown Soulseek names instead of registering them")
+	fs.IntVar(&cfg.Slsk.MaxConns, "slsk-max-conns", cfg.Slsk.MaxConns, "open Soulseek connections (0: descriptor limit minus a reserve; -1: unlimited)")
+	fs.IntVar(&cfg.Slsk.MaxPreLogin, "slsk-max-prelogin", cfg.Slsk.MaxPreLogin, "Soulseek connections not logged in yet, all addresses (0: default; -1: unlimited)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

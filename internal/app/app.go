@@ -84,6 +84,9 @@ func (a *App) build(ctx context.Context) error {
 			Limits: slskserver.Limits{
 				MaxConnsPerIP: a.cfg.Slsk.MaxConnsPerIP,
 				IdleTimeout:   a.cfg.Slsk.IdleTimeout.Duration,
+				MaxConns:      a.cfg.Slsk.MaxConns,
+				MaxPreLogin:   a.cfg.Slsk.MaxPreLogin,
+				ConnReserve:   a.cfg.Slsk.ConnReserve,
 			},
 		})
 		if err != nil {
