@@ -25,6 +25,10 @@ type Conn struct {
 	closed   bool
 	loggedIn bool // Conn.LoggedIn was called: the socket left the pre-login cap
 	closeWhy string
+
+	// handler goroutine only
+	readDeadline time.Time // as last set
+	idleDeadline bool      // readDeadline is AwaitFrame's: a frame that starts replaces it
 }
 
 // Errors returned by Send. Callers may ignore them: the connection has
@@ -51,8 +55,20 @@ func (c *Conn) Remote() netip.Addr { return c.remote }
 // Read reads from the socket. Only the handler goroutine reads.
 func (c *Conn) Read(p []byte) (int, error) { return c.nc.Read(p) }
 
-// SetReadDeadline sets the socket's read deadline (login and idle timeouts).
-func (c *Conn) SetReadDeadline(t time.Time) error { return c.nc.SetReadDeadline(t) }
+// SetReadDeadline sets the socket's read deadline (login and idle
+// timeouts). Only the handler goroutine sets deadlines.
+func (c *Conn) SetReadDeadline(t time.Time) error {
+	c.idleDeadline = false
+	return c.setReadDeadline(t)
+}
+
+func (c *Conn) setReadDeadline(t time.Time) error {
+	if t.IsZero() && c.readDeadline.IsZero() {
+		return nil // already none: spare the poller
+	}
+	c.readDeadline = t
+	return c.nc.SetReadDeadline(t)
+}
 
 // AwaitFrame sets the deadline for the next frame to start: idle from now,
 // or none when idle is 0. Call it before reading a frame's first byte.
@@ -61,16 +77,23 @@ func (c *Conn) AwaitFrame(idle time.Duration) {
 	if idle > 0 {
 		t = time.Now().Add(idle)
 	}
-	_ = c.nc.SetReadDeadline(t)
+	c.idleDeadline = true
+	_ = c.setReadDeadline(t)
 }
 
 // FrameStarted gives the frame whose first byte just arrived
 // Limits.FrameTimeout to complete, whatever the idle timeout: a peer that
 // announces a frame and stalls is dropped instead of holding the reader and
-// its buffer (issue 5, finding 5). Framing code calls it (for Soulseek,
-// wire.FrameReader.OnStart).
+// its buffer (issue 5, finding 5). It replaces AwaitFrame's idle deadline
+// (which bounds the wait for a frame to start); an earlier deadline set
+// with SetReadDeadline (the login timeout) stays. Framing code calls it
+// (for Soulseek, wire.FrameReader.OnStart).
 func (c *Conn) FrameStarted() {
-	_ = c.nc.SetReadDeadline(time.Now().Add(c.srv.lim.FrameTimeout))
+	t := time.Now().Add(c.srv.lim.FrameTimeout)
+	if !c.idleDeadline && !c.readDeadline.IsZero() && c.readDeadline.Before(t) {
+		return
+	}
+	_ = c.setReadDeadline(t)
 }
 
 // LoggedIn moves the connection out of the pre-login cap. The protocol

@@ -172,3 +172,18 @@ func TestStalledFrameIsDropped(t *testing.T) {
 	c.write("\x00\x01\x00\x00half a frame")
 	c.expectClosed()
 }
+
+// A frame that starts before the login deadline does not extend it: the
+// frame deadline replaces only the idle wait, so a peer cannot hold a
+// socket for the login timeout plus the frame timeout.
+func TestFrameStartKeepsAnEarlierLoginDeadline(t *testing.T) {
+	_, addr, _ := start(t, Options{Limits: Limits{FrameTimeout: time.Hour}, Handle: func(c *Conn) {
+		_ = c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+		fr := wire.NewFrameReader(c, 64<<10)
+		fr.OnStart = c.FrameStarted
+		_, _ = fr.Next()
+	}})
+	c := dial(t, addr)
+	c.write("\x00\x01\x00\x00half a frame")
+	c.expectClosed()
+}

@@ -24,8 +24,8 @@ func start(t *testing.T, opts Options) (*Server, string, *prometheus.Registry) {
 	if opts.Limits.MaxConnsPerIP == 0 {
 		opts.Limits.MaxConnsPerIP = -1
 	}
+	opts.Proto, opts.Registerer = "test", reg
 	s := New(opts)
-	s.metrics = NewMetrics(reg, "test", s)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/revival-net/revival/internal/netlimit"
 )
 
@@ -21,11 +23,14 @@ type Options struct {
 	// Handle serves one connection in its own goroutine: it reads with the
 	// protocol's framing and handles messages in order. When it returns
 	// (or panics) the connection is flushed and closed.
-	Handle  func(*Conn)
-	Logger  *slog.Logger // nil: discard; carries the proto attribute
-	Metrics *Metrics     // nil: counted, not exported
-	Proto   string       // label of the default metrics
-	Limits  Limits
+	Handle func(*Conn)
+	Logger *slog.Logger // nil: discard; carries the proto attribute
+	Proto  string       // the proto label of the metrics NewMetrics makes
+	Limits Limits
+	// Metrics are the collectors to count into. Nil: New makes the
+	// standard set (NewMetrics) and registers it on Registerer, if any.
+	Metrics    *Metrics
+	Registerer prometheus.Registerer
 }
 
 // Server accepts connections and tracks them until they end.
@@ -60,11 +65,7 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.Metrics == nil {
-		opts.Metrics = &Metrics{}
-	}
-	opts.Metrics.fill(opts.Proto)
-	return &Server{
+	s := &Server{
 		opts:      opts,
 		lim:       opts.Limits,
 		log:       opts.Logger,
@@ -74,6 +75,11 @@ func New(opts Options) *Server {
 		listeners: map[net.Listener]struct{}{},
 		conns:     map[*Conn]struct{}{},
 	}
+	if s.metrics == nil {
+		s.metrics = NewMetrics(opts.Registerer, opts.Proto, s)
+	}
+	s.metrics.fill(opts.Proto)
+	return s
 }
 
 // Limits returns the limits in force, defaults filled in.
