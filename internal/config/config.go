@@ -58,7 +58,7 @@ type Slsk struct {
 	IdleTimeout     Duration `toml:"idle_timeout"`
 	ExcludedPhrases []string `toml:"excluded_phrases"`
 	MaxConns        int      `toml:"max_conns"`    // open connections; 0: descriptor limit - conn_reserve; -1: unlimited
-	MaxPreLogin     int      `toml:"max_prelogin"` // connections not logged in yet, all hosts; 0: max_conns/4 (16..1024); -1: unlimited
+	MaxPreLogin     int      `toml:"max_prelogin"` // connections not logged in yet, all hosts; 0: max_conns/2; -1: unlimited
 	ConnReserve     int      `toml:"conn_reserve"` // descriptors kept for the store and admin when max_conns is 0 (default 128)
 }
 

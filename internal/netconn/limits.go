@@ -15,8 +15,11 @@ type Limits struct {
 	// rest of the process (default 128).
 	Reserve int
 	// MaxPreLogin caps connections that have not logged in yet (Conn.LoggedIn),
-	// across all hosts: stalled sockets from many addresses cannot fill
-	// MaxConns (default MaxConns/4, at most 1024, at least 16).
+	// across all hosts: stalled sockets from many addresses cannot take
+	// more than half of MaxConns, so logged-in users always keep the other
+	// half (default MaxConns/2, at least 16; 4096 when MaxConns is
+	// unlimited). Not smaller: after a restart every client reconnects at
+	// once and waits, not yet logged in, for its password check.
 	MaxPreLogin int
 	// MaxConnsPerIP caps simultaneous connections per host, IPv6 per /64
 	// (default 32).
@@ -62,9 +65,9 @@ func (l *Limits) SetDefaults() {
 		l.MaxConns = DefaultMaxConns(DescriptorLimit(), l.Reserve)
 	}
 	if l.MaxPreLogin == 0 {
-		l.MaxPreLogin = 1024
+		l.MaxPreLogin = 4096
 		if l.MaxConns > 0 {
-			l.MaxPreLogin = min(1024, max(16, l.MaxConns/4))
+			l.MaxPreLogin = max(16, l.MaxConns/2)
 		}
 	}
 	def(&l.MaxConnsPerIP, 32)

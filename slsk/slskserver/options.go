@@ -63,7 +63,7 @@ type Limits struct {
 	// defaults; see netconn.Limits).
 	MaxConns          int           // open connections (default: descriptor limit - ConnReserve; < 0 unlimited)
 	ConnReserve       int           // descriptors kept for the store, admin listener and outgoing work (default 128)
-	MaxPreLogin       int           // connections not logged in yet, all hosts (default MaxConns/4, 16..1024; < 0 unlimited)
+	MaxPreLogin       int           // connections not logged in yet, all hosts (default MaxConns/2, at least 16; < 0 unlimited)
 	MaxSendFrame      int           // largest frame queued to a client; larger ones are dropped, the client stays (default 16 MiB)
 	OptionalHighWater int           // queue backlog above which relayed peer messages are dropped (default MaxQueueBytes/4)
 	FrameTimeout      time.Duration // from a frame's first byte to its last, even with IdleTimeout off (default 30 s)
