@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// refusalLogEvery is how often each kind of refusal is logged at most.
+var refusalLogEvery = 10 * time.Second
+
 // sampler logs one line per key and interval and counts the rest, so a
 // flood of refused connections costs a counter increment each, not a log
 // line each (issue 5, finding 4: 112 MiB/s of log from one address).

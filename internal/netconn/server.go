@@ -71,7 +71,7 @@ func New(opts Options) *Server {
 		log:       opts.Logger,
 		metrics:   opts.Metrics,
 		perIP:     netlimit.NewPerIP(opts.Limits.MaxConnsPerIP),
-		refusal:   newSampler(10 * time.Second),
+		refusal:   newSampler(refusalLogEvery),
 		listeners: map[net.Listener]struct{}{},
 		conns:     map[*Conn]struct{}{},
 	}

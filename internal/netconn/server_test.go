@@ -2,7 +2,10 @@ package netconn
 
 import (
 	"context"
+	"log/slog"
+	"sync"
 	"testing"
+	"time"
 )
 
 // Issue 5, finding 5: connections that have not logged in are capped
@@ -101,5 +104,47 @@ func TestDefaultMaxConnsKeepsAReserve(t *testing.T) {
 	l.SetDefaults()
 	if lim := DescriptorLimit(); lim > 0 && (l.MaxConns <= 0 || l.MaxConns >= lim) {
 		t.Errorf("default MaxConns %d with descriptor limit %d", l.MaxConns, lim)
+	}
+}
+
+// countingHandler counts log records by message.
+type countingHandler struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (h *countingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *countingHandler) WithGroup(string) slog.Handler            { return h }
+func (h *countingHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.n[r.Message]++
+	return nil
+}
+
+func (h *countingHandler) count(msg string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.n[msg]
+}
+
+// Issue 5, findings 4 and 5: refused connections are counted, and logged
+// at a sampled rate, never one line each.
+func TestRefusalsAreCountedNotEachLogged(t *testing.T) {
+	logs := &countingHandler{n: map[string]int{}}
+	every := refusalLogEvery
+	refusalLogEvery = time.Hour // however slow the machine, the 50 fall in one interval
+	t.Cleanup(func() { refusalLogEvery = every })
+	_, addr, reg := start(t, Options{Logger: slog.New(logs), Limits: Limits{MaxConnsPerIP: 1}, Handle: echoHandler})
+	dial(t, addr).ping()
+	for range 50 {
+		dial(t, addr).expectClosed()
+	}
+	if n := counter(t, reg, "revival_connections_refused_total", "per_ip_cap"); n != 50 {
+		t.Fatalf("refusals counted %v, want 50", n)
+	}
+	if n := logs.count("connection refused"); n != 1 {
+		t.Fatalf("%d log lines for 50 refusals within seconds, want 1", n)
 	}
 }
