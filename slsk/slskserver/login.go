@@ -58,7 +58,6 @@ func (s *Server) loginPhase(c *conn, fr *wire.FrameReader) *session {
 		c.closeAfterFlush("login refused: " + reason)
 		return nil
 	}
-	c.nc.LoggedIn() // leaves the pre-login cap (netconn.Limits.MaxPreLogin)
 	return u
 }
 
@@ -155,6 +154,7 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 // section that reads it, so two simultaneous logins of one name cannot both
 // keep a session.
 func (s *Server) register(u *session, password string, changes uint64) {
+	u.c.nc.LoggedIn() // leaves the pre-login cap before the client can read its reply (netconn.Limits.MaxPreLogin)
 	sum := md5.Sum([]byte(password))
 	now := s.opts.Now()
 	s.mu.Lock()
