@@ -58,6 +58,13 @@ type Limits struct {
 	MaxPending     int // offline messages kept per recipient (default 500)
 	MaxWatches     int // watched users per session (default 2000)
 	MaxRoomsJoined int // rooms one session may be in (default 100)
+	// MaxPendingPerPair and MaxPendingPerSender cap the unacknowledged
+	// private messages one sender may leave for one recipient (default 50)
+	// and for all recipients together (default 200), so a few accounts
+	// cannot fill someone's MaxPending and shut their friends out (issue
+	// 5, finding 8). MaxPending stays the last bound per recipient.
+	MaxPendingPerPair   int
+	MaxPendingPerSender int
 }
 
 func (l *Limits) setDefaults() {
@@ -102,4 +109,6 @@ func (l *Limits) setDefaults() {
 	def(&l.MaxPending, 500)
 	def(&l.MaxWatches, 2000)
 	def(&l.MaxRoomsJoined, 100)
+	def(&l.MaxPendingPerPair, 50)
+	def(&l.MaxPendingPerSender, 200)
 }
