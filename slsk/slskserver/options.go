@@ -65,6 +65,14 @@ type Limits struct {
 	// 5, finding 8). MaxPending stays the last bound per recipient.
 	MaxPendingPerPair   int
 	MaxPendingPerSender int
+	// LookupRate charges lookups of a user by name (WatchUser,
+	// GetUserStatus, GetUserStats, GetPeerAddress, UserInterests,
+	// UserPrivileged), which read the store for names not online, and, in
+	// a bucket of its own, MessageAcked, a store write (issue 5, finding
+	// 10). Default 20/s, burst 5000: Nicotine+ sends WatchUser and
+	// GetUserStatus for every buddy at login (spec §1.4), at most
+	// MaxWatches of them, and acknowledges up to MaxPending messages.
+	LookupRate netlimit.Rate
 }
 
 func (l *Limits) setDefaults() {
@@ -111,4 +119,7 @@ func (l *Limits) setDefaults() {
 	def(&l.MaxRoomsJoined, 100)
 	def(&l.MaxPendingPerPair, 50)
 	def(&l.MaxPendingPerSender, 200)
+	if l.LookupRate == (netlimit.Rate{}) {
+		l.LookupRate = netlimit.Rate{PerSecond: 20, Burst: 5000}
+	}
 }

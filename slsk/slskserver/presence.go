@@ -93,6 +93,9 @@ func (s *Server) lookup(name string) userInfo {
 // handleWatchUser adds name to the watch list and answers with status and
 // stats (spec §2 code 5). Later status changes arrive as code 7.
 func handleWatchUser(s *Server, u *session, m *slsk.WatchUser) error {
+	if ok, err := s.lookupCheck(u); !ok {
+		return err
+	}
 	info := s.lookup(m.Username)
 	s.mu.Lock()
 	if info.exists && (len(u.watching) < s.opts.Limits.MaxWatches || m.Username == u.name) {
@@ -116,6 +119,9 @@ func handleUnwatchUser(s *Server, u *session, m *slsk.UnwatchUser) error {
 }
 
 func handleGetUserStatus(s *Server, u *session, m *slsk.GetUserStatus) error {
+	if ok, err := s.lookupCheck(u); !ok {
+		return err
+	}
 	info := s.lookup(m.Username)
 	u.send(&slsk.GetUserStatusReply{Username: m.Username, Status: info.status, Privileged: info.privileged})
 	return nil
@@ -220,6 +226,9 @@ func handleSharedFoldersFiles(s *Server, u *session, m *slsk.SharedFoldersFiles)
 }
 
 func handleGetUserStats(s *Server, u *session, m *slsk.GetUserStats) error {
+	if ok, err := s.lookupCheck(u); !ok {
+		return err
+	}
 	info := s.lookup(m.Username)
 	u.send(&slsk.GetUserStatsReply{Username: m.Username, Stats: info.stats})
 	return nil
@@ -245,6 +254,9 @@ func handleSendUploadSpeed(s *Server, u *session, m *slsk.SendUploadSpeed) error
 // handleUserPrivileged answers the deprecated code 122, which Soulseek.NET
 // still waits on.
 func handleUserPrivileged(s *Server, u *session, m *slsk.UserPrivileged) error {
+	if ok, err := s.lookupCheck(u); !ok {
+		return err
+	}
 	s.mu.Lock()
 	p := s.privilegedAt(m.Username, s.opts.Now())
 	s.mu.Unlock()

@@ -112,8 +112,12 @@ func (s *Server) pendingFull(ctx context.Context, from, to string) string {
 const maxMessageUsers = 100
 
 // handleMessageAcked deletes a stored message, only when it was addressed
-// to the acknowledging user (spec §2 code 23).
+// to the acknowledging user (spec §2 code 23). Past the acknowledgement
+// bucket it is dropped (see ackAllowed).
 func handleMessageAcked(s *Server, u *session, m *slsk.MessageAcked) error {
+	if !s.ackAllowed(u) {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if _, err := s.opts.Hub.Store.Messages().Ack(ctx, hub.NetworkSoulseek, u.name, int64(m.ID)); err != nil {
