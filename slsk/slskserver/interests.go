@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"maps"
 	"slices"
 	"strings"
 
+	"github.com/revival-net/revival/internal/store"
 	"github.com/revival-net/revival/slsk"
 )
 
@@ -160,6 +162,12 @@ func (s *Server) saveInterests(u *session) {
 	s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
+	// An operator may have deleted the account (which deletes its
+	// settings) while it was online; its logout must not write them back
+	// for whoever registers the name next.
+	if _, err := s.opts.Hub.Store.Users().Get(ctx, u.name); errors.Is(err, store.ErrNotFound) {
+		return
+	}
 	for key, list := range lists {
 		v, _ := json.Marshal(list) // a []string always marshals
 		if err := s.opts.Hub.Store.Settings().Set(ctx, u.name, key, string(v)); err != nil {

@@ -2,6 +2,7 @@ package slskserver_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -132,5 +133,26 @@ func TestShutdownSavesInterests(t *testing.T) {
 	h.Restart()
 	if got := storedLikes(t, h, "alice"); !strings.Contains(got, `"folk"`) {
 		t.Errorf("stored likes after restart = %s, want folk", got)
+	}
+}
+
+// An account deleted while online (which deletes its settings) does not
+// get its unsaved interests written back at logout, where whoever
+// registers the name next would find them.
+func TestDeletedAccountInterestsAreNotWrittenBack(t *testing.T) {
+	h, _ := startCounting(t)
+	alice, bob := h.Login("alice"), h.Login("bob")
+	bob.Send(&slsk.WatchUser{Username: "alice"})
+	bob.SkipUntil(slsk.CodeWatchUser)
+	alice.Send(&slsk.AddThingILike{Item: "secret"})
+	alice.Sync()
+	ctx := context.Background()
+	if err := h.Store.Users().Delete(ctx, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	h.Hub.AccountChanged(ctx, "alice")
+	waitOffline(t, bob, "alice")
+	if v, err := h.Store.Settings().Get(ctx, "alice", "slsk.likes"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("likes of the deleted account = %q, %v; want none", v, err)
 	}
 }
