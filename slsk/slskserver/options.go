@@ -71,7 +71,10 @@ type Limits struct {
 	// a bucket of its own, MessageAcked, a store write (issue 5, finding
 	// 10). Default 20/s, burst 5000: Nicotine+ sends WatchUser and
 	// GetUserStatus for every buddy at login (spec §1.4), at most
-	// MaxWatches of them, and acknowledges up to MaxPending messages.
+	// MaxWatches of them, and acknowledges up to MaxPending messages; and
+	// every peer connection a client opens (each search answer) sends a
+	// GetPeerAddress with its ConnectToPeer (spec §3.2), so the rate is
+	// twice FanoutRate's.
 	LookupRate netlimit.Rate
 }
 
