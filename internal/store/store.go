@@ -106,6 +106,12 @@ type Messages interface {
 	// CountPending counts messages waiting for `to`, so a flood of offline
 	// messages can be capped per recipient.
 	CountPending(ctx context.Context, network, to string) (int, error)
+	// CountPendingFrom counts the messages from `from` still waiting on a
+	// network: toOne of them for `to`, total for all recipients together.
+	// It lets a server cap what one sender may leave in one inbox and in
+	// all of them, so a few senders cannot fill a recipient's queue and
+	// shut out everyone else (issue 5, finding 8).
+	CountPendingFrom(ctx context.Context, network, from, to string) (toOne, total int, err error)
 }
 
 // Room is a persistent chat room. Public rooms only need persisting for

@@ -27,6 +27,9 @@ func init() {
 // 0. The reply always ends with the u16 obfuscated port, without which
 // Nicotine+ drops it (spec §2 code 3).
 func handleGetPeerAddress(s *Server, u *session, m *slsk.GetPeerAddress) error {
+	if ok, err := s.lookupCheck(u); !ok {
+		return err
+	}
 	reply := &slsk.GetPeerAddressReply{Username: m.Username, IP: netip.IPv4Unspecified()}
 	s.mu.Lock()
 	if o := s.users[m.Username]; o != nil {

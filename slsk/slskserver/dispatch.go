@@ -112,3 +112,26 @@ func (s *Server) searchCheck(u *session, kind string) (bool, error) {
 func (s *Server) fanoutCheck(u *session) (bool, error) {
 	return s.floodCheck(u, "fanout", u.fanout.Allow(s.opts.Limits.FanoutRate, s.opts.Now()))
 }
+
+// lookupCheck applies the lookup bucket to a message that looks a user up
+// by name: names that are not online are read from the store, and a client
+// asking for unknown names at tens of thousands a second (issue 5, finding
+// 10) would keep the store and Server.mu busy for everyone. Drops are
+// strikes: a real client's login burst stays far below the bucket.
+func (s *Server) lookupCheck(u *session) (bool, error) {
+	return s.floodCheck(u, "lookup", u.lookup.Allow(s.opts.Limits.LookupRate, s.opts.Now()))
+}
+
+// ackAllowed applies the acknowledgement bucket (same rate as lookups) to
+// MessageAcked, each a store write. A dropped acknowledgement is not a
+// strike and takes no lookup token: a client acknowledges what others send
+// it, so many senders must not be able to get it disconnected or starve
+// its lookups. The message it did not get to acknowledge stays pending and
+// counts against its senders' caps, which stops them.
+func (s *Server) ackAllowed(u *session) bool {
+	if u.acks.Allow(s.opts.Limits.LookupRate, s.opts.Now()) {
+		return true
+	}
+	s.metrics.floods.WithLabelValues("ack").Inc()
+	return false
+}

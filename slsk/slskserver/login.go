@@ -165,6 +165,7 @@ func (s *Server) register(u *session, password string, changes uint64) {
 		// the new session save them.
 		u.stats = old.stats
 		old.statsSaved = old.stats
+		s.carryInterestsLocked(old, u)
 	}
 	s.users[u.name] = u
 	s.addWatchLocked(u, u.name)
@@ -240,6 +241,7 @@ func (s *Server) logout(u *session) {
 	if changed {
 		s.storeStats(u.name, stats)
 	}
+	s.saveInterests(u)
 	s.mu.Lock()
 	current := s.users[u.name] == u
 	for _, r := range u.joined {

@@ -67,6 +67,24 @@ type Limits struct {
 	MaxSendFrame      int           // largest frame queued to a client; larger ones are dropped, the client stays (default 16 MiB)
 	OptionalHighWater int           // queue backlog above which relayed peer messages are dropped (default MaxQueueBytes/4)
 	FrameTimeout      time.Duration // from a frame's first byte to its last, even with IdleTimeout off (default 30 s)
+	// MaxPendingPerPair and MaxPendingPerSender cap the unacknowledged
+	// private messages one sender may leave for one recipient (default 50)
+	// and for all recipients together (default 200), so a few accounts
+	// cannot fill someone's MaxPending and shut their friends out (issue
+	// 5, finding 8). MaxPending stays the last bound per recipient.
+	MaxPendingPerPair   int
+	MaxPendingPerSender int
+	// LookupRate charges lookups of a user by name (WatchUser,
+	// GetUserStatus, GetUserStats, GetPeerAddress, UserInterests,
+	// UserPrivileged), which read the store for names not online, and, in
+	// a bucket of its own, MessageAcked, a store write (issue 5, finding
+	// 10). Default 20/s, burst 5000: Nicotine+ sends WatchUser and
+	// GetUserStatus for every buddy at login (spec §1.4), at most
+	// MaxWatches of them, and acknowledges up to MaxPending messages; and
+	// every peer connection a client opens (each search answer) sends a
+	// GetPeerAddress with its ConnectToPeer (spec §3.2), so the rate is
+	// twice FanoutRate's.
+	LookupRate netlimit.Rate
 }
 
 func (l *Limits) setDefaults() {
@@ -111,4 +129,9 @@ func (l *Limits) setDefaults() {
 	def(&l.MaxPending, 500)
 	def(&l.MaxWatches, 2000)
 	def(&l.MaxRoomsJoined, 100)
+	def(&l.MaxPendingPerPair, 50)
+	def(&l.MaxPendingPerSender, 200)
+	if l.LookupRate == (netlimit.Rate{}) {
+		l.LookupRate = netlimit.Rate{PerSecond: 20, Burst: 5000}
+	}
 }

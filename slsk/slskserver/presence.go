@@ -23,12 +23,50 @@ func init() {
 }
 
 // handleSetWaitPort stores the port peers reach the user on, and the
-// optional obfuscation fields (spec §2 code 2).
+// optional obfuscation fields (spec §2 code 2), which GetPeerAddress and
+// ConnectToPeer pass on to other users (spec §3.5). Values no peer could
+// use are never stored, so they are never relayed (issue 5, finding 11);
+// see waitPort.
 func handleSetWaitPort(s *Server, u *session, m *slsk.SetWaitPort) error {
+	port, obfType, obfPort, ok := waitPort(m)
+	if !ok {
+		s.log.Debug("ignoring SetWaitPort with an impossible port", "user", u.name, "port", m.Port)
+		return nil
+	}
 	s.mu.Lock()
-	u.port, u.obfType, u.obfPort = m.Port, m.ObfuscationType, m.ObfuscatedPort
+	u.port, u.obfType, u.obfPort = port, obfType, obfPort
 	s.mu.Unlock()
 	return nil
+}
+
+// Obfuscation types of SetWaitPort (spec §2 code 2, §3.5): none, and the
+// rotated-key scheme, the only one clients implement.
+const (
+	obfuscationNone    = 0
+	obfuscationRotated = 1
+)
+
+// waitPort checks a SetWaitPort. A port is a TCP port, 1..65535, or 0 for
+// "not listening" (what GetPeerAddress reports for users without one,
+// spec §2 code 3).
+//   - A listening port above 65535 cannot be reached: the message is
+//     ignored (ok is false) and the ports stored before stay. Clamping
+//     would relay a port the client does not listen on.
+//   - An obfuscation type other than none and rotated (spec §3.5), or the
+//     rotated type without a valid obfuscated port, turns obfuscation off
+//     (type 0, port 0) and keeps the plain port: peers still reach the
+//     client there, while an unknown scheme would only make their
+//     connections fail.
+//   - Without obfuscation the obfuscated port means nothing and is 0.
+func waitPort(m *slsk.SetWaitPort) (port, obfType, obfPort uint32, ok bool) {
+	const maxPort = 65535
+	if m.Port > maxPort {
+		return 0, 0, 0, false
+	}
+	if m.ObfuscationType != obfuscationRotated || m.ObfuscatedPort == 0 || m.ObfuscatedPort > maxPort {
+		return m.Port, obfuscationNone, 0, true
+	}
+	return m.Port, obfuscationRotated, m.ObfuscatedPort, true
 }
 
 // addWatchLocked makes u watch name. A session that is logging out (its
@@ -93,6 +131,9 @@ func (s *Server) lookup(name string) userInfo {
 // handleWatchUser adds name to the watch list and answers with status and
 // stats (spec §2 code 5). Later status changes arrive as code 7.
 func handleWatchUser(s *Server, u *session, m *slsk.WatchUser) error {
+	if ok, err := s.lookupCheck(u); !ok {
+		return err
+	}
 	info := s.lookup(m.Username)
 	s.mu.Lock()
 	if info.exists && (len(u.watching) < s.opts.Limits.MaxWatches || m.Username == u.name) {
@@ -116,6 +157,9 @@ func handleUnwatchUser(s *Server, u *session, m *slsk.UnwatchUser) error {
 }
 
 func handleGetUserStatus(s *Server, u *session, m *slsk.GetUserStatus) error {
+	if ok, err := s.lookupCheck(u); !ok {
+		return err
+	}
 	info := s.lookup(m.Username)
 	u.send(&slsk.GetUserStatusReply{Username: m.Username, Status: info.status, Privileged: info.privileged})
 	return nil
@@ -220,6 +264,9 @@ func handleSharedFoldersFiles(s *Server, u *session, m *slsk.SharedFoldersFiles)
 }
 
 func handleGetUserStats(s *Server, u *session, m *slsk.GetUserStats) error {
+	if ok, err := s.lookupCheck(u); !ok {
+		return err
+	}
 	info := s.lookup(m.Username)
 	u.send(&slsk.GetUserStatsReply{Username: m.Username, Stats: info.stats})
 	return nil
@@ -245,6 +292,9 @@ func handleSendUploadSpeed(s *Server, u *session, m *slsk.SendUploadSpeed) error
 // handleUserPrivileged answers the deprecated code 122, which Soulseek.NET
 // still waits on.
 func handleUserPrivileged(s *Server, u *session, m *slsk.UserPrivileged) error {
+	if ok, err := s.lookupCheck(u); !ok {
+		return err
+	}
 	s.mu.Lock()
 	p := s.privilegedAt(m.Username, s.opts.Now())
 	s.mu.Unlock()

@@ -2,9 +2,11 @@ package slskserver
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/revival-net/revival/internal/hub"
+	"github.com/revival-net/revival/internal/logx"
 	"github.com/revival-net/revival/internal/store"
 	"github.com/revival-net/revival/slsk"
 )
@@ -38,10 +40,9 @@ func handleMessageUser(s *Server, u *session, m *slsk.MessageUser) error {
 
 // deliver stores and, when the recipient is online, sends one private
 // message. Nonexistent recipients are dropped, as the official server does;
-// so are messages past MaxPending unacknowledged ones for a recipient,
-// online or not (a bot that never acknowledges must not fill the disk).
-// The sender is told (by a notice from "server") when its message was not
-// kept, so it does not vanish without a word.
+// so are messages past the pending caps (see pendingFull). The sender is
+// told (by a notice from "server") when its message was not kept, so it
+// does not vanish without a word.
 func (s *Server) deliver(u *session, to, text string) {
 	from := u.name
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -55,9 +56,8 @@ func (s *Server) deliver(u *session, to, text string) {
 			return
 		}
 	}
-	if n, err := st.Messages().CountPending(ctx, hub.NetworkSoulseek, to); err == nil && n >= s.opts.Limits.MaxPending {
-		s.log.Warn("private message dropped: recipient's queue is full", "from", from, "to", to)
-		s.notify(u, "Your message to "+to+" was not delivered: they have too many unread messages.")
+	if why := s.pendingFull(ctx, from, to); why != "" {
+		s.notify(u, "Your message to "+logx.Peer(to)+" was not delivered: "+why)
 		return
 	}
 	now := s.opts.Now()
@@ -79,12 +79,45 @@ func (s *Server) deliver(u *session, to, text string) {
 	}
 }
 
+// pendingFull says why a message from `from` to `to` may not be kept, or
+// "" when it may. Unacknowledged messages are capped, online or not (a bot
+// that never acknowledges must not fill the disk): per sender and
+// recipient first, then per sender over all recipients, then per recipient
+// (MaxPending). The sender caps come first so that a few flooding accounts
+// hit their own limit long before they fill the recipient's queue, and a
+// friend's message still gets through (issue 5, finding 8). A store error
+// lets the message through: Add reports a failing store anyway. Refusals
+// by the sender caps are logged at Debug only: the sender is told, and a
+// flooder must not turn them into a log stream (finding 4).
+func (s *Server) pendingFull(ctx context.Context, from, to string) string {
+	lim, msgs := s.opts.Limits, s.opts.Hub.Store.Messages()
+	one, total, err := msgs.CountPendingFrom(ctx, hub.NetworkSoulseek, from, to)
+	switch {
+	case err != nil:
+	case one >= lim.MaxPendingPerPair:
+		s.log.Debug("private message dropped: too many unread from this sender", "from", from, "to", logx.Peer(to), "pending", one)
+		return "they have not read your last " + strconv.Itoa(one) + " messages yet."
+	case total >= lim.MaxPendingPerSender:
+		s.log.Debug("private message dropped: too many unread from this sender in all", "from", from, "to", logx.Peer(to), "pending", total)
+		return "you have " + strconv.Itoa(total) + " messages that their recipients have not read yet."
+	}
+	if n, err := msgs.CountPending(ctx, hub.NetworkSoulseek, to); err == nil && n >= lim.MaxPending {
+		s.log.Warn("private message dropped: recipient's queue is full", "from", from, "to", logx.Peer(to))
+		return "they have too many unread messages."
+	}
+	return ""
+}
+
 // maxMessageUsers caps the recipients of one MessageUsers (code 149).
 const maxMessageUsers = 100
 
 // handleMessageAcked deletes a stored message, only when it was addressed
-// to the acknowledging user (spec §2 code 23).
+// to the acknowledging user (spec §2 code 23). Past the acknowledgement
+// bucket it is dropped (see ackAllowed).
 func handleMessageAcked(s *Server, u *session, m *slsk.MessageAcked) error {
+	if !s.ackAllowed(u) {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if _, err := s.opts.Hub.Store.Messages().Ack(ctx, hub.NetworkSoulseek, u.name, int64(m.ID)); err != nil {

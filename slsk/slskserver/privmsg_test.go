@@ -1,9 +1,11 @@
 package slskserver_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/revival-net/revival/internal/netlimit"
 	"github.com/revival-net/revival/slsk"
 	"github.com/revival-net/revival/slsk/slskserver"
 	"github.com/revival-net/revival/slsk/slsktest"
@@ -83,4 +85,85 @@ func TestFullQueueIsReportedToTheSender(t *testing.T) {
 	if m.Username != "server" || !strings.Contains(m.Message, "too many unread messages") {
 		t.Fatalf("sender got %#v", m)
 	}
+}
+
+// Four accounts flooding one offline user each stop at their own cap
+// (MaxPendingPerPair) and are told so, long before the recipient's queue
+// is full, so a friend's message still gets through (issue 5, finding 8).
+func TestFloodersHitTheirOwnCapAndAFriendGetsThrough(t *testing.T) {
+	const perPair, flood = 5, 15
+	h := slsktest.Start(t, func(o *slskserver.Options) {
+		o.Limits.MaxPendingPerPair = perPair
+		o.Limits.MaxPending = 40 // less than four flooders' 60: without the per-pair cap the friend is refused
+		o.Limits.ChatRate = netlimit.Rate{PerSecond: 1000, Burst: 1000}
+	})
+	h.Login("bob").Close()
+	for i := range 4 {
+		f := h.Login(fmt.Sprint("flooder", i))
+		for j := range flood {
+			f.Send(&slsk.MessageUser{Username: "bob", Message: fmt.Sprint("spam ", j)})
+		}
+		notices := f.Sync()
+		if len(notices) != flood-perPair {
+			t.Fatalf("%s got %d notices, want %d", f.Name, len(notices), flood-perPair)
+		}
+		for _, n := range notices {
+			if m := n.(*slsk.MessageUserReply); m.Username != "server" || !strings.Contains(m.Message, "not read your last 5 messages") {
+				t.Fatalf("%s got %#v", f.Name, m)
+			}
+		}
+	}
+	friend := h.Login("friend")
+	friend.Send(&slsk.MessageUser{Username: "bob", Message: "lunch?"})
+	friend.ExpectNothing() // no notice: it was kept
+
+	bob := h.Dial()
+	bob.Name = "bob"
+	bob.Send(slsktest.LoginMessage("bob", slsktest.Password("bob")))
+	bob.SkipUntil(slsk.CodeLogin)
+	from := map[string]int{}
+	for range 4*perPair + 1 {
+		m := bob.Next().(*slsk.MessageUserReply)
+		from[m.Username]++
+	}
+	if from["friend"] != 1 {
+		t.Errorf("bob's pending messages by sender: %v; want the friend's among them", from)
+	}
+}
+
+// One sender writing to many offline users stops at MaxPendingPerSender
+// in all, each recipient well under its own caps.
+func TestSenderTotalCap(t *testing.T) {
+	h := slsktest.Start(t, func(o *slskserver.Options) {
+		o.Limits.MaxPendingPerSender = 3
+		o.Limits.ChatRate = netlimit.Rate{PerSecond: 1000, Burst: 1000}
+	})
+	for i := range 5 {
+		h.Login(fmt.Sprint("user", i)).Close()
+	}
+	alice := h.Login("alice")
+	for i := range 5 {
+		alice.Send(&slsk.MessageUser{Username: fmt.Sprint("user", i), Message: "hello"})
+	}
+	notices := alice.Sync()
+	if len(notices) != 2 {
+		t.Fatalf("alice got %d notices, want 2: %#v", len(notices), notices)
+	}
+	for _, n := range notices {
+		if m := n.(*slsk.MessageUserReply); m.Username != "server" || !strings.Contains(m.Message, "have 3 messages that their recipients have not read") {
+			t.Fatalf("alice got %#v", m)
+		}
+	}
+	// An acknowledged message no longer counts: user0 reads its message,
+	// and alice may send again.
+	u0 := h.Dial()
+	u0.Name = "user0"
+	u0.Send(slsktest.LoginMessage("user0", slsktest.Password("user0")))
+	u0.SkipUntil(slsk.CodeLogin)
+	m := u0.Next().(*slsk.MessageUserReply)
+	u0.Send(&slsk.MessageAcked{ID: m.ID})
+	u0.SkipUntil(slsk.CodeExcludedSearchPhrases)
+	u0.Sync()
+	alice.Send(&slsk.MessageUser{Username: "user4", Message: "again"})
+	alice.ExpectNothing()
 }

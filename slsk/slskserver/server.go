@@ -45,6 +45,10 @@ type Server struct {
 	// privMu serialises GivePrivileges (read, store, apply). Lock order:
 	// privMu, then mu.
 	privMu sync.Mutex
+
+	// interestsMu serialises interest saves (saveInterests). Lock order:
+	// interestsMu, then mu.
+	interestsMu sync.Mutex
 }
 
 // New returns a server. It loads persisted rooms and privileges from the

@@ -34,10 +34,16 @@ type session struct {
 	loggedOut  bool
 	statsSaved slsk.UserStats // what the store holds
 
+	// (mu) likes or hates changed since they were last saved
+	// (flushInterests).
+	interestsDirty bool
+
 	// reader goroutine only
 	chat, search netlimit.Bucket
 	fanout       netlimit.Bucket // messages that fan out to others: status, stats, join/leave, peer relays
 	password     netlimit.Bucket // ChangePassword: each costs a bcrypt run
+	lookup       netlimit.Bucket // lookups of users by name (lookupCheck)
+	acks         netlimit.Bucket // MessageAcked: each a store write (ackAllowed)
 	strikes      int             // rate-limited messages in the current strike window
 	strikesFrom  time.Time       // start of the strike window
 	malformed    int             // undecodable messages, for the whole session

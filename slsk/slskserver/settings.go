@@ -79,4 +79,5 @@ func (s *Server) flushStats() {
 	for _, p := range todo {
 		s.storeStats(p.name, p.stats)
 	}
+	s.flushInterests()
 }

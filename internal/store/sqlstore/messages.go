@@ -75,3 +75,16 @@ func (r messages) CountPending(ctx context.Context, network, to string) (int, er
 	}
 	return n, nil
 }
+
+// qMessageCountFrom counts a sender's pending messages in one pass over
+// the messages_sender index (migration 0003): all of them, and those for
+// one recipient.
+const qMessageCountFrom = `SELECT COUNT(*), COALESCE(SUM(CASE WHEN recipient = ? THEN 1 ELSE 0 END), 0)
+FROM messages WHERE network = ? AND sender = ?`
+
+func (r messages) CountPendingFrom(ctx context.Context, network, from, to string) (toOne, total int, err error) {
+	if err := r.s.read.scanRow(ctx, qMessageCountFrom, []any{to, network, from}, &total, &toOne); err != nil {
+		return 0, 0, fmt.Errorf("sqlstore: count messages from a sender: %w", err)
+	}
+	return toOne, total, nil
+}

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -68,17 +70,75 @@ func Open(ctx context.Context, driver, dsn string, logger *slog.Logger) (*Store,
 
 // OpenDir opens (creating it if needed, mode 0700 since it holds password
 // hashes) the directory dir and the SQLite database DBFileName inside it.
-// It is what `revival serve` uses when no DSN is configured.
+// An existing directory open to group or others is tightened to the
+// owner only, as the database files are (see securePath). It is what
+// `revival serve` uses when no DSN is configured.
 func OpenDir(ctx context.Context, dir string, logger *slog.Logger) (*Store, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
+	if err := securePath(dir, logger); err != nil {
+		return nil, err
+	}
 	return Open(ctx, DriverSQLite, filepath.Join(dir, DBFileName), logger)
+}
+
+// privateFiles creates the SQLite file at path with mode 0600 if it does
+// not exist, and tightens an existing one and its -wal, -shm and -journal
+// siblings to the owner only: they hold password hashes and private
+// messages, and were 0644 (issue 5, finding 11). SQLite creates the
+// siblings with the main file's mode, so a private main file keeps new
+// ones private. An empty file is a valid empty database.
+func privateFiles(path string, logger *slog.Logger) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("sqlstore: create %s: %w", path, err)
+		}
+	case !errors.Is(err, fs.ErrExist):
+		return fmt.Errorf("sqlstore: create %s: %w", path, err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		if err := securePath(p, logger); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// securePath removes group and other permissions from an existing file or
+// directory. A file the process may not chmod (owned by someone else) is
+// logged and left alone: the database may still work, and refusing to
+// start would not make it private.
+func securePath(p string, logger *slog.Logger) error {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	perm := fi.Mode().Perm()
+	if perm&0o077 == 0 {
+		return nil
+	}
+	if err := os.Chmod(p, perm&^0o077); err != nil {
+		logger.Warn("store file is readable by others and could not be made private", "path", p, "mode", perm, "err", err)
+		return nil
+	}
+	logger.Info("store file made private", "path", p, "was", perm, "now", perm&^0o077)
+	return nil
 }
 
 func openSQLite(ctx context.Context, dsn string, logger *slog.Logger) (*Store, error) {
 	if dsn == "" || strings.Contains(dsn, ":memory:") || strings.Contains(dsn, "mode=memory") {
 		return nil, fmt.Errorf("sqlstore: SQLite needs a file path, not %q (an in-memory database is not shared between connections)", dsn)
+	}
+	if path := sqliteFilePath(dsn); path != "" {
+		if err := privateFiles(path, logger); err != nil {
+			return nil, err
+		}
 	}
 	d := dialect{name: DriverSQLite}
 	wdb, err := sql.Open("sqlite", sqliteDSN(dsn, true))
@@ -165,6 +225,27 @@ func sqliteDSN(path string, write bool) string {
 		return path + "?" + q
 	}
 	return "file:" + escapeURIPath(path) + "?" + q
+}
+
+// sqliteFilePath returns the file a SQLite dsn names: the dsn itself, or
+// the path of a "file:" URI (percent-decoded, query removed). It returns
+// "" when it cannot tell; Open then leaves file creation to SQLite.
+func sqliteFilePath(dsn string) string {
+	if !strings.HasPrefix(dsn, "file:") {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Host != "" && u.Host != "localhost") {
+		return ""
+	}
+	if u.Opaque != "" {
+		p, err := url.PathUnescape(u.Opaque)
+		if err != nil {
+			return ""
+		}
+		return p
+	}
+	return u.Path
 }
 
 // escapeURIPath percent-encodes the bytes that would end or confuse the

@@ -15,6 +15,7 @@ var messageTests = []test{
 	{"NetworkIsolation", testMessageNetworks},
 	{"AckOnlyByRecipient", testMessageAck},
 	{"CountPending", testMessageCount},
+	{"CountPendingFrom", testMessageCountFrom},
 	{"IDsNotReused", testMessageIDsNotReused},
 	{"ConcurrentAdd", testMessageConcurrentAdd},
 }
@@ -134,6 +135,37 @@ func testMessageCount(t *testing.T, s store.Store) {
 	if n != 3 {
 		t.Errorf("CountPending = %d, want 3 (other network and recipient excluded)", n)
 	}
+}
+
+// testMessageCountFrom: a sender's pending messages, for one recipient and
+// in all, on one network; acknowledged ones no longer count.
+func testMessageCountFrom(t *testing.T, s store.Store) {
+	check := func(what, from, to string, wantOne, wantTotal int) {
+		t.Helper()
+		one, total, err := s.Messages().CountPendingFrom(ctx, "slsk", from, to)
+		must(t, err)
+		if one != wantOne || total != wantTotal {
+			t.Errorf("%s: CountPendingFrom(%s, %s) = %d, %d; want %d, %d", what, from, to, one, total, wantOne, wantTotal)
+		}
+	}
+	check("empty store", "bob", "alice", 0, 0)
+	first := add(t, s, msg("slsk", "bob", "alice", "1", t0))
+	add(t, s, msg("slsk", "bob", "alice", "2", t0))
+	add(t, s, msg("slsk", "bob", "carol", "3", t0))
+	add(t, s, msg("msn", "bob", "alice", "other network", t0))
+	add(t, s, msg("slsk", "dave", "alice", "other sender", t0))
+	add(t, s, msg("slsk", "alice", "bob", "reverse direction", t0))
+	check("to alice", "bob", "alice", 2, 3)
+	check("to carol", "bob", "carol", 1, 3)
+	check("to nobody", "bob", "nobody", 0, 3)
+	check("other sender", "dave", "alice", 1, 1)
+	check("unknown sender", "erin", "alice", 0, 0)
+	ok, err := s.Messages().Ack(ctx, "slsk", "alice", first.ID)
+	must(t, err)
+	if !ok {
+		t.Fatal("Ack failed")
+	}
+	check("after an ack", "bob", "alice", 1, 2)
 }
 
 // testMessageIDsNotReused: a client acknowledging a stale id must never
