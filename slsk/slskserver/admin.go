@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/revival-net/revival/internal/hub"
+	"github.com/revival-net/revival/internal/logx"
 	"github.com/revival-net/revival/internal/store"
 	"github.com/revival-net/revival/slsk"
 )
@@ -60,11 +61,11 @@ func (s *Server) serverCommand(u *session, text string) {
 	cmd, known := adminCommands[word]
 	switch {
 	case !known:
-		s.notify(u, "Unknown command '"+word+"'. Type 'help' to list available commands.")
+		s.notify(u, "Unknown command '"+logx.Peer(word)+"'. Type 'help' to list available commands.")
 	case !admin && word == "help":
 		s.notify(u, "Available commands:\n\nhelp\n    Show this list\n\nThe other commands of this server are for admins only.")
 	case !admin:
-		s.notify(u, "Only admins may use '"+word+"'. Type 'help' to list available commands.")
+		s.notify(u, "Only admins may use '"+logx.Peer(word)+"'. Type 'help' to list available commands.")
 	default:
 		if answer := cmd(s, u, strings.TrimSpace(args)); answer != "" {
 			s.notify(u, answer)
@@ -297,7 +298,7 @@ func (s *Server) registered(name string) bool {
 	defer cancel()
 	_, err := s.opts.Hub.Store.Users().Get(ctx, name)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		s.log.Error("user lookup failed", "user", name, "err", err)
+		s.log.Error("user lookup failed", "user", logx.Peer(name), "err", err)
 	}
 	return err == nil
 }
@@ -334,7 +335,7 @@ func (s *Server) ban(name string, until time.Time, reason string) error {
 	case errors.Is(err, store.ErrNotFound):
 		return errors.New("User " + name + " is not registered")
 	case err != nil:
-		s.log.Error("ban failed", "user", name, "err", err)
+		s.log.Error("ban failed", "user", logx.Peer(name), "err", err)
 		return errors.New("Could not change the ban of user " + name + ": " + err.Error())
 	}
 	return nil
