@@ -26,11 +26,13 @@ func init() {
 // the others protect the server and are our own choices.
 const (
 	maxRoomNameLen = 24
-	// maxRooms caps the rooms kept in memory: public rooms (already
-	// bounded by online users × MaxRoomsJoined, plus the rooms that hold
-	// tickers) and private rooms. Creating more is refused.
+	// maxRooms is the default of Limits.MaxRooms, which caps the rooms
+	// kept in memory: public rooms (already bounded by online users ×
+	// MaxRoomsJoined, plus the rooms that hold tickers) and private
+	// rooms. Creating more is refused.
 	maxRooms = 100_000
-	// maxOwnedRooms caps the private rooms one user may own.
+	// maxOwnedRooms caps the private rooms one user may own, and is the
+	// default of Limits.MaxRoomsPerAccount.
 	maxOwnedRooms = 50
 	// storeTimeout bounds each store call made for a room.
 	storeTimeout = 5 * time.Second
@@ -59,6 +61,7 @@ const (
 type room struct {
 	name    string
 	created time.Time
+	creator string // the account that created it, "" if unknown (see roomCaps)
 
 	// (mu)
 	joined    []*session // sessions in the room, in join order
@@ -87,7 +90,7 @@ func roomFromRecord(rec store.Room) *room {
 	r.stored = true
 	r.private = rec.Private
 	if rec.Private {
-		r.owner = rec.Owner
+		r.owner, r.creator = rec.Owner, rec.Owner
 		for _, m := range rec.Members {
 			r.members[m] = struct{}{}
 		}
@@ -274,18 +277,25 @@ func (s *Server) joinLocked(u *session, name string, private, create bool) (join
 	if !create {
 		return joinNeedsCreate, nil
 	}
-	if len(s.rooms) >= maxRooms {
+	if len(s.rooms) >= s.opts.Limits.MaxRooms {
 		s.notify(u, "Could not create room. Reason: the server has too many rooms.")
 		return joinDone, nil
 	}
+	if private {
+		if owned := s.ownedCountLocked(u.name); owned >= maxOwnedRooms {
+			s.notify(u, fmt.Sprintf("Could not create room. Reason: you already own %d private rooms.", owned))
+			return joinDone, nil
+		}
+	}
+	if reason := s.creationRefusalLocked(u); reason != "" {
+		s.notify(u, reason)
+		return joinDone, nil
+	}
 	r = newRoom(name, s.opts.Now())
+	r.creator = u.name
 	if !private {
 		s.addRoomLocked(r)
 		s.enterLocked(u, r)
-		return joinDone, nil
-	}
-	if owned := s.ownedCountLocked(u.name); owned >= maxOwnedRooms {
-		s.notify(u, fmt.Sprintf("Could not create room. Reason: you already own %d private rooms.", owned))
 		return joinDone, nil
 	}
 	// Reserve the name: until the store has it, others are refused as

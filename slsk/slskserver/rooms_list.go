@@ -205,6 +205,7 @@ func newRoomIndex() roomIndex {
 // r.private and, for a private room, r.owner and r.members must be set.
 func (s *Server) addRoomLocked(r *room) {
 	s.rooms[r.name] = r
+	s.countCreatedLocked(r, true)
 	if r.private {
 		s.indexPrivateLocked(r)
 		return
@@ -223,6 +224,7 @@ func (s *Server) removeRoomLocked(r *room) {
 		return
 	}
 	delete(s.rooms, r.name)
+	s.countCreatedLocked(r, false)
 	delete(s.index.public, r)
 	if r.private {
 		s.unindexPrivateLocked(r)
