@@ -39,6 +39,7 @@ var adminCommands = map[string]func(s *Server, u *session, args string) string{
 	"rooms":         (*Server).cmdRooms,
 	"userinfo":      (*Server).cmdUserInfo,
 	"roominfo":      (*Server).cmdRoomInfo,
+	"purgeroom":     (*Server).cmdPurgeRoom,
 	"removetickers": (*Server).cmdRemoveTickers,
 	"ban":           (*Server).cmdBan,
 	"unban":         (*Server).cmdUnban,
@@ -77,9 +78,10 @@ func (s *Server) cmdHelp(*session, string) string {
 	return fmt.Sprintf("Available commands:"+
 		"\n\nadmins\n    List admins"+
 		"\n\nusers [connected|banned|privileged]\n    List users"+
-		"\n\nrooms\n    List public rooms"+
+		"\n\nrooms [private]\n    List public rooms (private: private rooms)"+
 		"\n\nuserinfo <user>\n    Show info about user"+
 		"\n\nroominfo <room>\n    Show info about room"+
+		"\n\npurgeroom <room>\n    Delete room and tell its users and members"+
 		"\n\nremovetickers <user>\n    Remove user's public room tickers"+
 		"\n\nban [days] <user>\n    Ban user (forever without days)"+
 		"\n\nunban <user>\n    Unban user"+
@@ -225,19 +227,6 @@ func banEnd(until time.Time) string {
 		return "forever"
 	}
 	return "until " + formatTime(until)
-}
-
-func (s *Server) cmdRooms(_ *session, _ string) string {
-	s.mu.Lock()
-	var lines []string
-	for _, r := range s.rooms {
-		if !r.private {
-			lines = append(lines, fmt.Sprintf("%s (users: %d, tickers: %d)", r.name, len(r.joined), len(r.tickers)))
-		}
-	}
-	s.mu.Unlock()
-	slices.Sort(lines)
-	return formatList("public rooms", lines)
 }
 
 func (s *Server) cmdUptime(_ *session, _ string) string {
