@@ -84,6 +84,11 @@ func (a *App) build(ctx context.Context) error {
 			Limits: slskserver.Limits{
 				MaxConnsPerIP: a.cfg.Slsk.MaxConnsPerIP,
 				IdleTimeout:   a.cfg.Slsk.IdleTimeout.Duration,
+
+				MaxRooms:           a.cfg.Slsk.MaxRooms,
+				MaxRoomsPerAccount: a.cfg.Slsk.MaxRoomsPerAccount,
+				RoomCreations:      slskserver.RoomCreationRate(a.cfg.Slsk.RoomsPerHost, a.cfg.Slsk.RoomsPerHostWindow.Duration),
+				MaxRoomListRooms:   a.cfg.Slsk.RoomListMax,
 			},
 		})
 		if err != nil {

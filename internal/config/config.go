@@ -57,6 +57,13 @@ type Slsk struct {
 	MaxConnsPerIP   int      `toml:"max_conns_per_ip"`
 	IdleTimeout     Duration `toml:"idle_timeout"`
 	ExcludedPhrases []string `toml:"excluded_phrases"`
+
+	// Room caps (0: the server's default, see slskserver.Limits).
+	MaxRooms           int      `toml:"max_rooms"`             // rooms kept, public and private
+	MaxRoomsPerAccount int      `toml:"max_rooms_per_account"` // live rooms one account created (-1: unlimited)
+	RoomsPerHost       int      `toml:"rooms_per_host"`        // rooms created per address per window (-1: unlimited)
+	RoomsPerHostWindow Duration `toml:"rooms_per_host_window"` // default 1h
+	RoomListMax        int      `toml:"room_list_max"`         // public rooms in one RoomList reply
 }
 
 // Admin configures the HTTP listener for /metrics and /healthz.

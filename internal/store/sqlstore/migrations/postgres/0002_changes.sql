@@ -12,3 +12,7 @@ CREATE TABLE changes (
 	name    TEXT   NOT NULL,
 	at      BIGINT NOT NULL
 );
+
+-- The account-change records of 0001 (settings "account.changed/NAME",
+-- wall-clock stamps) are replaced by this log.
+DELETE FROM settings WHERE username = '' AND key >= 'account.changed/' AND key < 'account.changed0';

@@ -11,3 +11,7 @@ CREATE TABLE changes (
 	name    TEXT    NOT NULL,
 	at      INTEGER NOT NULL
 ) STRICT;
+
+-- The account-change records of 0001 (settings "account.changed/NAME",
+-- wall-clock stamps) are replaced by this log.
+DELETE FROM settings WHERE username = '' AND key >= 'account.changed/' AND key < 'account.changed0';
