@@ -51,11 +51,20 @@ type changeWatcher struct {
 	markAt time.Time
 }
 
+// newChangeWatcher returns a watcher that applies the changes appended
+// from now on. New calls it before the servers load their state from the
+// store, so a change made while they load is applied (perhaps to a state
+// that has it already: every change can be applied twice).
+func newChangeWatcher(ctx context.Context, a *App) *changeWatcher {
+	w := &changeWatcher{a: a}
+	w.start(ctx)
+	return w
+}
+
 // watchAccounts polls the change log until ctx ends, applying account
 // changes and room purges made by the CLI.
 func (a *App) watchAccounts(ctx context.Context) {
-	w := &changeWatcher{a: a}
-	w.start(ctx)
+	w := a.watcher
 	t := time.NewTicker(changePollInterval)
 	defer t.Stop()
 	for {

@@ -32,8 +32,7 @@ func TestWatcherAppliesChangesFromAClockBehind(t *testing.T) {
 	if err := noteChange(ctx, a.store, store.Change{Kind: store.ChangeAccount, Name: "before", At: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	w := &changeWatcher{a: a}
-	w.start(ctx)
+	w := newChangeWatcher(ctx, a)
 	for _, c := range []struct {
 		name string
 		at   time.Time
@@ -65,8 +64,7 @@ func TestWatcherDeletesOldChanges(t *testing.T) {
 	}
 	t.Cleanup(a.closeAll)
 	ctx := t.Context()
-	w := &changeWatcher{a: a}
-	w.start(ctx)
+	w := newChangeWatcher(ctx, a)
 	note := func(name string) {
 		t.Helper()
 		if err := NoteRoomPurged(ctx, a.store, hub.NetworkSoulseek, name); err != nil {
@@ -84,5 +82,30 @@ func TestWatcherDeletesOldChanges(t *testing.T) {
 	}
 	if len(left) != 1 || left[0].Name != "new" {
 		t.Errorf("changes left: %+v, want only \"new\"", left)
+	}
+}
+
+// A change made after New loaded the servers' state, but before Run
+// started the watcher, is applied: the watcher's starting point is read
+// in New, before the servers load.
+func TestWatcherAppliesChangesMadeBeforeRun(t *testing.T) {
+	a, err := New(t.Context(), testConfig(t), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.closeAll)
+	applied := make(chan string, 1)
+	a.hub.OnAccountChange(func(name string, _ bool) { applied <- name })
+	if err := NoteAccountChange(t.Context(), a.hub, "early"); err != nil {
+		t.Fatal(err)
+	}
+	a.watcher.poll(t.Context(), time.Now())
+	select {
+	case name := <-applied:
+		if name != "early" {
+			t.Errorf("applied a change of %q, want early", name)
+		}
+	default:
+		t.Error("the change made before Run was not applied")
 	}
 }
