@@ -2,6 +2,7 @@ package slskserver
 
 import (
 	"cmp"
+	"container/heap"
 	"slices"
 
 	"github.com/revival-net/revival/slsk"
@@ -153,32 +154,62 @@ func roomListBudget(lim Limits) int {
 
 // publicForListLocked returns the public rooms for u's RoomList, best
 // first: those u is in, then the others with at least minUsers users by
-// number of users (most first, then by name), at most max in all.
+// number of users (most first, then by name), at most max in all. It runs
+// under mu on every RoomList, over up to Limits.MaxRooms public rooms, so
+// it keeps the best in a bounded heap instead of sorting them all.
 func (s *Server) publicForListLocked(u *session, minUsers, max int) []*room {
-	var in, others []*room
-	for r := range s.index.public {
-		switch {
-		case u.joined[r.name] == r:
+	var in []*room
+	for _, r := range u.joined {
+		if !r.private {
 			in = append(in, r)
-		case len(r.joined) >= minUsers:
-			others = append(others, r)
 		}
 	}
-	byName := func(a, b *room) int { return cmp.Compare(a.name, b.name) }
-	slices.SortFunc(in, byName)
+	slices.SortFunc(in, func(a, b *room) int { return cmp.Compare(a.name, b.name) })
 	if len(in) >= max {
 		return in[:max]
 	}
-	if len(in)+len(others) > max {
-		slices.SortFunc(others, func(a, b *room) int {
-			if c := cmp.Compare(len(b.joined), len(a.joined)); c != 0 {
-				return c
-			}
-			return byName(a, b)
-		})
-		others = others[:max-len(in)]
+	best := roomHeap(make([]*room, 0, min(max-len(in), len(s.index.public))))
+	for r := range s.index.public {
+		switch {
+		case len(r.joined) < minUsers || u.joined[r.name] == r:
+		case len(best) < cap(best):
+			heap.Push(&best, r)
+		case roomBefore(r, best[0]):
+			best[0] = r
+			heap.Fix(&best, 0)
+		}
 	}
-	return append(in, others...)
+	slices.SortFunc(best, func(a, b *room) int {
+		if roomBefore(a, b) {
+			return -1
+		}
+		return 1
+	})
+	return append(in, best...)
+}
+
+// roomBefore orders rooms for the room list: more users first, then by
+// name.
+func roomBefore(a, b *room) bool {
+	if len(a.joined) != len(b.joined) {
+		return len(a.joined) > len(b.joined)
+	}
+	return a.name < b.name
+}
+
+// roomHeap is a heap whose top is the room that roomBefore puts last:
+// the first to give way to a better one.
+type roomHeap []*room
+
+func (h roomHeap) Len() int           { return len(h) }
+func (h roomHeap) Less(i, j int) bool { return roomBefore(h[j], h[i]) }
+func (h roomHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *roomHeap) Push(x any)        { *h = append(*h, x.(*room)) }
+func (h *roomHeap) Pop() any {
+	old := *h
+	r := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return r
 }
 
 // roomIndex keeps the rooms of Server.rooms apart for listing (guarded by

@@ -84,3 +84,21 @@ func TestRoomListBytesBoundPrivateRooms(t *testing.T) {
 		t.Errorf("RoomList lists %d member rooms, %d operated, %d for RoomMembers; want them equal and not 0", len(list.Member), len(list.Operated), len(mine))
 	}
 }
+
+// BenchmarkRoomListFullNamespace measures a RoomList request (minimum one
+// user) with the namespace full of one-user public rooms, the attack of
+// issue 5 finding 2: it walks the public rooms and keeps the largest.
+func BenchmarkRoomListFullNamespace(b *testing.B) {
+	s := &Server{rooms: map[string]*room{}, index: newRoomIndex()}
+	s.opts.Limits.setDefaults()
+	lone := &session{name: "lone"}
+	for i := range maxRooms {
+		r := newRoom(fmt.Sprintf("spam%020d", i), s.started)
+		r.joined = []*session{lone}
+		s.addRoomLocked(r)
+	}
+	u := &session{name: "me"}
+	for b.Loop() {
+		s.roomListLocked(u, 1)
+	}
+}
