@@ -154,10 +154,11 @@ func roomListBudget(lim Limits) int {
 
 // publicForListLocked returns the public rooms for u's RoomList, best
 // first: those u is in, then the others with at least minUsers users by
-// number of users (most first, then by name), at most max in all. It runs
+// number of users (most first, then by name), at most limit in all. It runs
 // under mu on every RoomList, over up to Limits.MaxRooms public rooms, so
 // it keeps the best in a bounded heap instead of sorting them all.
-func (s *Server) publicForListLocked(u *session, minUsers, max int) []*room {
+func (s *Server) publicForListLocked(u *session, minUsers, limit int) []*room {
+	limit = max(limit, 0)
 	var in []*room
 	for _, r := range u.joined {
 		if !r.private {
@@ -165,10 +166,10 @@ func (s *Server) publicForListLocked(u *session, minUsers, max int) []*room {
 		}
 	}
 	slices.SortFunc(in, func(a, b *room) int { return cmp.Compare(a.name, b.name) })
-	if len(in) >= max {
-		return in[:max]
+	if len(in) >= limit {
+		return in[:limit]
 	}
-	best := roomHeap(make([]*room, 0, min(max-len(in), len(s.index.public))))
+	best := roomHeap(make([]*room, 0, min(limit-len(in), len(s.index.public))))
 	for r := range s.index.public {
 		switch {
 		case len(r.joined) < minUsers || u.joined[r.name] == r:
