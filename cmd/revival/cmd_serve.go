@@ -47,6 +47,12 @@ func loadConfig(fs *flag.FlagSet, cfg *config.Config, path string) error {
 		"slsk-private":          func() { cfg.Slsk.PrivateMode = flagCfg.Slsk.PrivateMode },
 		"slsk-max-conns":        func() { cfg.Slsk.MaxConns = flagCfg.Slsk.MaxConns },
 		"slsk-max-prelogin":     func() { cfg.Slsk.MaxPreLogin = flagCfg.Slsk.MaxPreLogin },
+
+		"slsk-max-rooms":             func() { cfg.Slsk.MaxRooms = flagCfg.Slsk.MaxRooms },
+		"slsk-max-rooms-per-account": func() { cfg.Slsk.MaxRoomsPerAccount = flagCfg.Slsk.MaxRoomsPerAccount },
+		"slsk-rooms-per-host":        func() { cfg.Slsk.RoomsPerHost = flagCfg.Slsk.RoomsPerHost },
+		"slsk-rooms-per-host-window": func() { cfg.Slsk.RoomsPerHostWindow = flagCfg.Slsk.RoomsPerHostWindow },
+		"slsk-room-list-max":         func() { cfg.Slsk.RoomListMax = flagCfg.Slsk.RoomListMax },
 	}
 	for name := range set {
 		if f := apply[name]; f != nil {
@@ -72,6 +78,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.BoolVar(&cfg.Slsk.PrivateMode, "slsk-private", cfg.Slsk.PrivateMode, "refuse unknown Soulseek names instead of registering them")
 	fs.IntVar(&cfg.Slsk.MaxConns, "slsk-max-conns", cfg.Slsk.MaxConns, "open Soulseek connections (0: descriptor limit minus a reserve; -1: unlimited)")
 	fs.IntVar(&cfg.Slsk.MaxPreLogin, "slsk-max-prelogin", cfg.Slsk.MaxPreLogin, "Soulseek connections not logged in yet, all addresses (0: default; -1: unlimited)")
+	fs.IntVar(&cfg.Slsk.MaxRooms, "slsk-max-rooms", cfg.Slsk.MaxRooms, "Soulseek rooms kept, public and private (0: 100000)")
+	fs.IntVar(&cfg.Slsk.MaxRoomsPerAccount, "slsk-max-rooms-per-account", cfg.Slsk.MaxRoomsPerAccount, "live Soulseek rooms one account created (0: 50, -1: unlimited)")
+	fs.IntVar(&cfg.Slsk.RoomsPerHost, "slsk-rooms-per-host", cfg.Slsk.RoomsPerHost, "Soulseek rooms created per address (IPv6: /64) per window (0: 20, -1: unlimited)")
+	fs.DurationVar(&cfg.Slsk.RoomsPerHostWindow.Duration, "slsk-rooms-per-host-window", cfg.Slsk.RoomsPerHostWindow.Duration, "the window of --slsk-rooms-per-host (0: 1h)")
+	fs.IntVar(&cfg.Slsk.RoomListMax, "slsk-room-list-max", cfg.Slsk.RoomListMax, "public rooms in one RoomList reply, largest first (0: 1000)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -21,7 +21,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run every enabled network (default ports, SQLite in --data)", runServe},
 		{"user", "manage accounts: add, passwd, ban, unban, list, del, admin", runUser},
-		{"slsk", "Soulseek client: search, get, browse, say, pm, share, watch", runSlsk},
+		{"slsk", "Soulseek client: search, get, browse, say, pm, share, watch; rooms (operators)", runSlskWithRooms},
 		{"bench", "load tools: bench slsk", runBench},
 		{"version", "print the version", runVersion},
 	}

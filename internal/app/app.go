@@ -31,6 +31,7 @@ type App struct {
 	hub      *hub.Hub
 	registry *prometheus.Registry
 	slsk     *slskserver.Server
+	watcher  *changeWatcher // applies the CLI's changes (see accountwatch.go)
 
 	mu        sync.Mutex
 	listeners map[string]net.Listener // by network name
@@ -59,6 +60,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, err
 	a := &App{cfg: cfg, log: logger, store: st, registry: prometheus.NewRegistry(), listeners: map[string]net.Listener{}}
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.hub = hub.New(st, hub.AccountsOptions{BcryptCost: cfg.Accounts.BcryptCost})
+	a.watcher = newChangeWatcher(ctx, a) // before the servers load their state
 	if err := a.build(ctx); err != nil {
 		a.closeAll()
 		return nil, err
@@ -87,6 +89,11 @@ func (a *App) build(ctx context.Context) error {
 				MaxConns:      a.cfg.Slsk.MaxConns,
 				MaxPreLogin:   a.cfg.Slsk.MaxPreLogin,
 				ConnReserve:   a.cfg.Slsk.ConnReserve,
+
+				MaxRooms:           a.cfg.Slsk.MaxRooms,
+				MaxRoomsPerAccount: a.cfg.Slsk.MaxRoomsPerAccount,
+				RoomCreations:      slskserver.RoomCreationRate(a.cfg.Slsk.RoomsPerHost, a.cfg.Slsk.RoomsPerHostWindow.Duration),
+				MaxRoomListRooms:   a.cfg.Slsk.RoomListMax,
 			},
 		})
 		if err != nil {

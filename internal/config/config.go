@@ -60,6 +60,13 @@ type Slsk struct {
 	MaxConns        int      `toml:"max_conns"`    // open connections; 0: descriptor limit - conn_reserve; -1: unlimited
 	MaxPreLogin     int      `toml:"max_prelogin"` // connections not logged in yet, all hosts; 0: max_conns/2; -1: unlimited
 	ConnReserve     int      `toml:"conn_reserve"` // descriptors kept for the store and admin when max_conns is 0 (default 128)
+
+	// Room caps (0: the server's default, see slskserver.Limits).
+	MaxRooms           int      `toml:"max_rooms"`             // rooms kept, public and private
+	MaxRoomsPerAccount int      `toml:"max_rooms_per_account"` // live rooms one account created (-1: unlimited)
+	RoomsPerHost       int      `toml:"rooms_per_host"`        // rooms created per address per window (-1: unlimited)
+	RoomsPerHostWindow Duration `toml:"rooms_per_host_window"` // default 1h
+	RoomListMax        int      `toml:"room_list_max"`         // public rooms in one RoomList reply
 }
 
 // Admin configures the HTTP listener for /metrics and /healthz.

@@ -27,6 +27,7 @@ type Store interface {
 	Messages() Messages
 	Rooms() Rooms
 	Settings() Settings
+	Changes() Changes
 	Close() error
 }
 
@@ -169,4 +170,44 @@ type Settings interface {
 	// List returns every key and value of a user with the given prefix
 	// (a plain string prefix, case-sensitive; "" = all).
 	List(ctx context.Context, user, prefix string) (map[string]string, error)
+}
+
+// Change kinds: what a Change records.
+const (
+	// ChangeAccount: the account Name was changed (ban, password,
+	// operator rights, deletion). Network is "".
+	ChangeAccount = "account"
+	// ChangeRoomPurged: an operator deleted room Name of Network from
+	// the store; a running server drops it and tells its members.
+	ChangeRoomPurged = "room.purged"
+)
+
+// Change records that another process (the CLI) changed something a
+// running server holds in memory, so the server applies it.
+type Change struct {
+	// Seq is assigned by Append from a database sequence: a later
+	// Append gets a larger Seq whatever the writers' clocks say, so a
+	// reader that remembers the last Seq it saw never misses one.
+	Seq     int64
+	Kind    string // ChangeAccount, ChangeRoomPurged
+	Network string
+	Name    string
+	At      time.Time // informational only; order by Seq
+}
+
+// Changes is the change log written by the CLI and read by servers.
+type Changes interface {
+	// Append stores c (its Seq is ignored) and returns the Seq assigned.
+	// Once Append returns, no Change with a smaller Seq is still to
+	// become visible, so readers may skip past what they have seen.
+	Append(ctx context.Context, c Change) (int64, error)
+	// After lists changes with Seq > seq in Seq order, at most limit
+	// (0 = all).
+	After(ctx context.Context, seq int64, limit int) ([]Change, error)
+	// Last returns the largest Seq in the log (0 when it is empty): a
+	// reader starting now reads After(Last). Seqs are never reused, so
+	// every later Append gets a larger Seq, even after DeleteBefore.
+	Last(ctx context.Context) (int64, error)
+	// DeleteBefore deletes changes with Seq < seq.
+	DeleteBefore(ctx context.Context, seq int64) error
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/revival-net/revival/internal/hub"
+	"github.com/revival-net/revival/internal/logx"
 	"github.com/revival-net/revival/internal/store"
 	"github.com/revival-net/revival/slsk"
 )
@@ -38,6 +39,7 @@ var adminCommands = map[string]func(s *Server, u *session, args string) string{
 	"rooms":         (*Server).cmdRooms,
 	"userinfo":      (*Server).cmdUserInfo,
 	"roominfo":      (*Server).cmdRoomInfo,
+	"purgeroom":     (*Server).cmdPurgeRoom,
 	"removetickers": (*Server).cmdRemoveTickers,
 	"ban":           (*Server).cmdBan,
 	"unban":         (*Server).cmdUnban,
@@ -60,11 +62,11 @@ func (s *Server) serverCommand(u *session, text string) {
 	cmd, known := adminCommands[word]
 	switch {
 	case !known:
-		s.notify(u, "Unknown command '"+word+"'. Type 'help' to list available commands.")
+		s.notify(u, "Unknown command '"+logx.Peer(word)+"'. Type 'help' to list available commands.")
 	case !admin && word == "help":
 		s.notify(u, "Available commands:\n\nhelp\n    Show this list\n\nThe other commands of this server are for admins only.")
 	case !admin:
-		s.notify(u, "Only admins may use '"+word+"'. Type 'help' to list available commands.")
+		s.notify(u, "Only admins may use '"+logx.Peer(word)+"'. Type 'help' to list available commands.")
 	default:
 		if answer := cmd(s, u, strings.TrimSpace(args)); answer != "" {
 			s.notify(u, answer)
@@ -76,9 +78,10 @@ func (s *Server) cmdHelp(*session, string) string {
 	return fmt.Sprintf("Available commands:"+
 		"\n\nadmins\n    List admins"+
 		"\n\nusers [connected|banned|privileged]\n    List users"+
-		"\n\nrooms\n    List public rooms"+
+		"\n\nrooms [private]\n    List public rooms (private: private rooms)"+
 		"\n\nuserinfo <user>\n    Show info about user"+
 		"\n\nroominfo <room>\n    Show info about room"+
+		"\n\npurgeroom <room>\n    Delete room and tell its users and members"+
 		"\n\nremovetickers <user>\n    Remove user's public room tickers"+
 		"\n\nban [days] <user>\n    Ban user (forever without days)"+
 		"\n\nunban <user>\n    Unban user"+
@@ -226,19 +229,6 @@ func banEnd(until time.Time) string {
 	return "until " + formatTime(until)
 }
 
-func (s *Server) cmdRooms(_ *session, _ string) string {
-	s.mu.Lock()
-	var lines []string
-	for _, r := range s.rooms {
-		if !r.private {
-			lines = append(lines, fmt.Sprintf("%s (users: %d, tickers: %d)", r.name, len(r.joined), len(r.tickers)))
-		}
-	}
-	s.mu.Unlock()
-	slices.Sort(lines)
-	return formatList("public rooms", lines)
-}
-
 func (s *Server) cmdUptime(_ *session, _ string) string {
 	up := s.opts.Now().Sub(s.started).Truncate(time.Second)
 	return "Running for " + up.String() + " since " + formatTime(s.started)
@@ -297,7 +287,7 @@ func (s *Server) registered(name string) bool {
 	defer cancel()
 	_, err := s.opts.Hub.Store.Users().Get(ctx, name)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		s.log.Error("user lookup failed", "user", name, "err", err)
+		s.log.Error("user lookup failed", "user", logx.Peer(name), "err", err)
 	}
 	return err == nil
 }
@@ -334,7 +324,7 @@ func (s *Server) ban(name string, until time.Time, reason string) error {
 	case errors.Is(err, store.ErrNotFound):
 		return errors.New("User " + name + " is not registered")
 	case err != nil:
-		s.log.Error("ban failed", "user", name, "err", err)
+		s.log.Error("ban failed", "user", logx.Peer(name), "err", err)
 		return errors.New("Could not change the ban of user " + name + ": " + err.Error())
 	}
 	return nil

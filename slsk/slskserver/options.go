@@ -85,6 +85,14 @@ type Limits struct {
 	// GetPeerAddress with its ConnectToPeer (spec §3.2), so the rate is
 	// twice FanoutRate's.
 	LookupRate netlimit.Rate
+	// Rooms are a shared namespace that free accounts could otherwise
+	// fill (see rooms_caps.go). Nicotine+ users join a handful of rooms
+	// and create fewer, so the defaults are far above what they need.
+	MaxRooms           int           // rooms kept, public and private (default 100,000)
+	MaxRoomsPerAccount int           // live rooms one account created, public and private (default 50; < 0 unlimited)
+	RoomCreations      netlimit.Rate // rooms created per host (IPv6: per /64) (default 20, then one per 3 min; PerSecond < 0 unlimited)
+	MaxRoomListRooms   int           // public rooms in one RoomList reply, largest first (default 1000)
+	MaxRoomListBytes   int           // bytes of one RoomList reply (default 256 KiB, at most a quarter of MaxQueueBytes)
 }
 
 func (l *Limits) setDefaults() {
@@ -134,4 +142,11 @@ func (l *Limits) setDefaults() {
 	if l.LookupRate == (netlimit.Rate{}) {
 		l.LookupRate = netlimit.Rate{PerSecond: 20, Burst: 5000}
 	}
+	def(&l.MaxRooms, 100_000)
+	def(&l.MaxRoomsPerAccount, maxOwnedRooms)
+	if l.RoomCreations == (netlimit.Rate{}) {
+		l.RoomCreations = netlimit.Rate{PerSecond: 1.0 / 180, Burst: 20}
+	}
+	def(&l.MaxRoomListRooms, 1000)
+	def(&l.MaxRoomListBytes, 256<<10)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/revival-net/revival/internal/hub"
+	"github.com/revival-net/revival/internal/logx"
 	"github.com/revival-net/revival/internal/store"
 	"github.com/revival-net/revival/slsk"
 )
@@ -25,11 +26,13 @@ func init() {
 // the others protect the server and are our own choices.
 const (
 	maxRoomNameLen = 24
-	// maxRooms caps the rooms kept in memory: public rooms (already
-	// bounded by online users × MaxRoomsJoined, plus the rooms that hold
-	// tickers) and private rooms. Creating more is refused.
+	// maxRooms is the default of Limits.MaxRooms, which caps the rooms
+	// kept in memory: public rooms (already bounded by online users ×
+	// MaxRoomsJoined, plus the rooms that hold tickers) and private
+	// rooms. Creating more is refused.
 	maxRooms = 100_000
-	// maxOwnedRooms caps the private rooms one user may own.
+	// maxOwnedRooms caps the private rooms one user may own, and is the
+	// default of Limits.MaxRoomsPerAccount.
 	maxOwnedRooms = 50
 	// storeTimeout bounds each store call made for a room.
 	storeTimeout = 5 * time.Second
@@ -58,6 +61,7 @@ const (
 type room struct {
 	name    string
 	created time.Time
+	creator string // the account that created it, "" if unknown (see roomCaps)
 
 	// (mu)
 	joined    []*session // sessions in the room, in join order
@@ -86,7 +90,7 @@ func roomFromRecord(rec store.Room) *room {
 	r.stored = true
 	r.private = rec.Private
 	if rec.Private {
-		r.owner = rec.Owner
+		r.owner, r.creator = rec.Owner, rec.Owner
 		for _, m := range rec.Members {
 			r.members[m] = struct{}{}
 		}
@@ -159,7 +163,7 @@ func (s *Server) loadRooms(ctx context.Context) error {
 	for _, name := range stale {
 		if err := rs.Delete(ctx, hub.NetworkSoulseek, name); err != nil {
 			// Not loaded either way; the next start tries again.
-			s.log.Warn("deleting a stored public room without tickers failed", "room", name, "err", err)
+			s.log.Warn("deleting a stored public room without tickers failed", "room", logx.Peer(name), "err", err)
 			continue
 		}
 		deleted++
@@ -177,24 +181,26 @@ func (s *Server) loadRooms(ctx context.Context) error {
 
 // roomNameError applies the official room-name rules (spec §2 code 14,
 // §2.2) in Soulfind's order, and returns the PM text from "server" for a
-// bad name, or "" when the name is fine.
+// bad name, or "" when the name is fine. The text quotes the name through
+// logx.Peer: a bad name may be 64 KB long or hold escape bytes.
 func roomNameError(name string) string {
 	const prefix = "Could not create room. Reason: "
+	quoted := logx.Peer(name)
 	switch {
 	case name == "":
 		return prefix + "Room name empty."
 	case len(name) > maxRoomNameLen:
-		return fmt.Sprintf("%sRoom name %s longer than %d characters.", prefix, name, maxRoomNameLen)
+		return fmt.Sprintf("%sRoom name %s longer than %d characters.", prefix, quoted, maxRoomNameLen)
 	case strings.TrimSpace(name) != name:
-		return prefix + "Room name " + name + " contains leading or trailing spaces."
+		return prefix + "Room name " + quoted + " contains leading or trailing spaces."
 	}
 	for i := 0; i < len(name); i++ {
 		if name[i] < 0x20 || name[i] > 0x7e {
-			return prefix + "Room name " + name + " contains invalid characters."
+			return prefix + "Room name " + quoted + " contains invalid characters."
 		}
 	}
 	if strings.Contains(name, "  ") {
-		return prefix + "Room name " + name + " contains multiple following spaces."
+		return prefix + "Room name " + quoted + " contains multiple following spaces."
 	}
 	return ""
 }
@@ -251,19 +257,19 @@ func (s *Server) joinLocked(u *session, name string, private, create bool) (join
 		return joinDone, nil // already in the room: nothing, as the official server
 	}
 	if len(u.joined) >= s.opts.Limits.MaxRoomsJoined {
-		s.notify(u, fmt.Sprintf("Could not join room %s. Reason: you are in too many rooms (at most %d).", name, s.opts.Limits.MaxRoomsJoined))
+		s.notify(u, fmt.Sprintf("Could not join room %s. Reason: you are in too many rooms (at most %d).", logx.Peer(name), s.opts.Limits.MaxRoomsJoined))
 		return joinDone, nil
 	}
 	if r != nil {
 		if !r.canEnter(u.name) {
 			u.send(&slsk.CantCreateRoom{Room: name})
-			s.notify(u, "The room you are trying to enter ("+name+") is registered as private.")
+			s.notify(u, "The room you are trying to enter ("+logx.Peer(name)+") is registered as private.")
 			return joinDone, nil
 		}
 		if private && !r.private && len(r.joined) == 0 {
 			// An unclaimed public room (kept for its tickers) stays
 			// public; the user joins it as a public room (spec §2.2).
-			s.notify(u, "Room ("+name+") is registered as public.")
+			s.notify(u, "Room ("+logx.Peer(name)+") is registered as public.")
 		}
 		s.enterLocked(u, r)
 		return joinDone, nil
@@ -271,18 +277,25 @@ func (s *Server) joinLocked(u *session, name string, private, create bool) (join
 	if !create {
 		return joinNeedsCreate, nil
 	}
-	if len(s.rooms) >= maxRooms {
+	if len(s.rooms) >= s.opts.Limits.MaxRooms {
 		s.notify(u, "Could not create room. Reason: the server has too many rooms.")
 		return joinDone, nil
 	}
+	if private {
+		if owned := s.ownedCountLocked(u.name); owned >= maxOwnedRooms {
+			s.notify(u, fmt.Sprintf("Could not create room. Reason: you already own %d private rooms.", owned))
+			return joinDone, nil
+		}
+	}
+	if reason := s.creationRefusalLocked(u); reason != "" {
+		s.notify(u, reason)
+		return joinDone, nil
+	}
 	r = newRoom(name, s.opts.Now())
+	r.creator = u.name
 	if !private {
 		s.addRoomLocked(r)
 		s.enterLocked(u, r)
-		return joinDone, nil
-	}
-	if owned := s.ownedCountLocked(u.name); owned >= maxOwnedRooms {
-		s.notify(u, fmt.Sprintf("Could not create room. Reason: you already own %d private rooms.", owned))
 		return joinDone, nil
 	}
 	// Reserve the name: until the store has it, others are refused as

@@ -2,6 +2,7 @@ package slskserver
 
 import (
 	"cmp"
+	"container/heap"
 	"slices"
 
 	"github.com/revival-net/revival/slsk"
@@ -58,42 +59,158 @@ func (s *Server) sendRoomListUpdateLocked(u *session, minUsers int) {
 // with at least minUsers users, private rooms u owns, private rooms u is
 // a member of, each with its number of users, and the private rooms u
 // operates (names only). Lists are sorted by name. It also returns the
-// private rooms u owns or is a member of, by name.
+// private rooms u owns or is a member of that the list holds, by name.
 //
 // It is sent at every login and after every private-room change that
 // affects u, under mu, so it reads the index instead of every room: it
 // costs the public rooms (bounded by online users × MaxRoomsJoined plus
 // those holding tickers, see room) and u's own private rooms (see
 // roomIndex), however many private rooms others have.
+//
+// The reply is bounded (see roomListBudget): anyone with free accounts
+// can create rooms by the thousand, and a reply larger than the write
+// queue would disconnect every user who asks, as Nicotine+ does at
+// login. u's own rooms come first (owned, member of, then the public
+// rooms u is in), then the public rooms with the most users, at most
+// Limits.MaxRoomListRooms public rooms in all. The rooms an attacker
+// creates have one user each; the rooms people talk in have many.
 func (s *Server) roomListLocked(u *session, minUsers int) (*slsk.RoomListReply, []*room) {
-	m := &slsk.RoomListReply{}
-	for r := range s.index.public {
-		if len(r.joined) >= minUsers {
-			m.Public = append(m.Public, slsk.RoomCount{Room: r.name, Users: uint32(len(r.joined))})
-		}
+	lim := s.opts.Limits
+	if lim.MaxRoomListRooms == 0 {
+		lim.setDefaults() // a Server built without New, in tests
 	}
-	var mine []*room
+	budget := roomListBudget(lim)
+	take := func(n int) bool {
+		if n > budget {
+			return false
+		}
+		budget -= n
+		return true
+	}
+	m := &slsk.RoomListReply{}
+	var owned, member []*room
 	for r := range s.index.privateOf[u.name] {
-		n := uint32(len(r.joined))
 		switch {
 		case r.owner == u.name:
-			m.Owned = append(m.Owned, slsk.RoomCount{Room: r.name, Users: n})
-			mine = append(mine, r)
+			owned = append(owned, r)
 		case r.isMember(u.name):
-			m.Member = append(m.Member, slsk.RoomCount{Room: r.name, Users: n})
-			if r.isOperator(u.name) {
-				m.Operated = append(m.Operated, r.name)
-			}
-			mine = append(mine, r)
+			member = append(member, r)
 		}
 	}
-	byName := func(a, b slsk.RoomCount) int { return cmp.Compare(a.Room, b.Room) }
-	slices.SortFunc(m.Public, byName)
-	slices.SortFunc(m.Owned, byName)
-	slices.SortFunc(m.Member, byName)
+	byName := func(a, b *room) int { return cmp.Compare(a.name, b.name) }
+	slices.SortFunc(owned, byName)
+	slices.SortFunc(member, byName)
+	var mine []*room
+	for _, r := range owned {
+		if !take(roomCountBytes(r.name)) {
+			break
+		}
+		m.Owned = append(m.Owned, slsk.RoomCount{Room: r.name, Users: uint32(len(r.joined))})
+		mine = append(mine, r)
+	}
+	for _, r := range member {
+		cost := roomCountBytes(r.name)
+		op := r.isOperator(u.name)
+		if op {
+			cost += 4 + len(r.name)
+		}
+		if !take(cost) {
+			break
+		}
+		m.Member = append(m.Member, slsk.RoomCount{Room: r.name, Users: uint32(len(r.joined))})
+		if op {
+			m.Operated = append(m.Operated, r.name)
+		}
+		mine = append(mine, r)
+	}
+	public := s.publicForListLocked(u, minUsers, lim.MaxRoomListRooms)
+	for _, r := range public {
+		if !take(roomCountBytes(r.name)) {
+			break
+		}
+		m.Public = append(m.Public, slsk.RoomCount{Room: r.name, Users: uint32(len(r.joined))})
+	}
+	rcByName := func(a, b slsk.RoomCount) int { return cmp.Compare(a.Room, b.Room) }
+	slices.SortFunc(m.Public, rcByName)
 	slices.Sort(m.Operated)
-	slices.SortFunc(mine, func(a, b *room) int { return cmp.Compare(a.name, b.name) })
+	slices.SortFunc(mine, byName)
 	return m, mine
+}
+
+// roomListOverhead is the frame of an empty RoomList: length, code, and
+// two counts for each of the three room lists and one for the operated.
+const roomListOverhead = 4 + 4 + 3*2*4 + 4
+
+// roomCountBytes is what one room adds to a list of RoomCounts: its name
+// (length and bytes) and its user count.
+func roomCountBytes(name string) int { return 4 + len(name) + 4 }
+
+// roomListBudget is the most bytes one RoomList reply may take (after the
+// empty frame): Limits.MaxRoomListBytes, and never more than a quarter of
+// the write queue, so the reply alone never makes a slow consumer.
+func roomListBudget(lim Limits) int {
+	return min(lim.MaxRoomListBytes, lim.MaxQueueBytes/4) - roomListOverhead
+}
+
+// publicForListLocked returns the public rooms for u's RoomList, best
+// first: those u is in, then the others with at least minUsers users by
+// number of users (most first, then by name), at most limit in all. It runs
+// under mu on every RoomList, over up to Limits.MaxRooms public rooms, so
+// it keeps the best in a bounded heap instead of sorting them all.
+func (s *Server) publicForListLocked(u *session, minUsers, limit int) []*room {
+	limit = max(limit, 0)
+	var in []*room
+	for _, r := range u.joined {
+		if !r.private {
+			in = append(in, r)
+		}
+	}
+	slices.SortFunc(in, func(a, b *room) int { return cmp.Compare(a.name, b.name) })
+	if len(in) >= limit {
+		return in[:limit]
+	}
+	best := roomHeap(make([]*room, 0, min(limit-len(in), len(s.index.public))))
+	for r := range s.index.public {
+		switch {
+		case len(r.joined) < minUsers || u.joined[r.name] == r:
+		case len(best) < cap(best):
+			heap.Push(&best, r)
+		case roomBefore(r, best[0]):
+			best[0] = r
+			heap.Fix(&best, 0)
+		}
+	}
+	slices.SortFunc(best, func(a, b *room) int {
+		if roomBefore(a, b) {
+			return -1
+		}
+		return 1
+	})
+	return append(in, best...)
+}
+
+// roomBefore orders rooms for the room list: more users first, then by
+// name.
+func roomBefore(a, b *room) bool {
+	if len(a.joined) != len(b.joined) {
+		return len(a.joined) > len(b.joined)
+	}
+	return a.name < b.name
+}
+
+// roomHeap is a heap whose top is the room that roomBefore puts last:
+// the first to give way to a better one.
+type roomHeap []*room
+
+func (h roomHeap) Len() int           { return len(h) }
+func (h roomHeap) Less(i, j int) bool { return roomBefore(h[j], h[i]) }
+func (h roomHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *roomHeap) Push(x any)        { *h = append(*h, x.(*room)) }
+func (h *roomHeap) Pop() any {
+	old := *h
+	r := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return r
 }
 
 // roomIndex keeps the rooms of Server.rooms apart for listing (guarded by
@@ -120,6 +237,7 @@ func newRoomIndex() roomIndex {
 // r.private and, for a private room, r.owner and r.members must be set.
 func (s *Server) addRoomLocked(r *room) {
 	s.rooms[r.name] = r
+	s.countCreatedLocked(r, true)
 	if r.private {
 		s.indexPrivateLocked(r)
 		return
@@ -138,6 +256,7 @@ func (s *Server) removeRoomLocked(r *room) {
 		return
 	}
 	delete(s.rooms, r.name)
+	s.countCreatedLocked(r, false)
 	delete(s.index.public, r)
 	if r.private {
 		s.unindexPrivateLocked(r)

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/revival-net/revival/internal/hub"
+	"github.com/revival-net/revival/internal/logx"
 	"github.com/revival-net/revival/internal/store"
 	"github.com/revival-net/revival/slsk"
 )
@@ -107,7 +108,7 @@ func (s *Server) changePrivateRoom(u *session, name string, check func(r *room) 
 	err := write(ctx, s.opts.Hub.Store.Rooms())
 	cancel()
 	if err != nil {
-		s.log.Error("saving a private-room change failed", "room", name, "user", u.name, "err", err)
+		s.log.Error("saving a private-room change failed", "room", logx.Peer(name), "user", u.name, "err", err)
 		s.notify(u, errStoreNotice)
 		return
 	}
@@ -142,13 +143,13 @@ func handleAddRoomMember(s *Server, u *session, m *slsk.AddRoomMember) error {
 		o := s.users[target]
 		switch {
 		case o == nil:
-			s.notify(u, "user "+target+" is not logged in.")
+			s.notify(u, "user "+logx.Peer(target)+" is not logged in.")
 		case !o.invitable:
-			s.notify(u, "user "+target+" hasn't enabled private room add. please message them and ask them to do so before trying to add them again.")
+			s.notify(u, "user "+logx.Peer(target)+" hasn't enabled private room add. please message them and ask them to do so before trying to add them again.")
 		case target == r.owner:
-			s.notify(u, "user "+target+" is the owner of room "+r.name)
+			s.notify(u, "user "+logx.Peer(target)+" is the owner of room "+r.name)
 		case r.isMember(target):
-			s.notify(u, "user "+target+" is already a member of room "+r.name)
+			s.notify(u, "user "+logx.Peer(target)+" is already a member of room "+r.name)
 		default:
 			rec := r.record()
 			rec.Members = append(rec.Members, target)
@@ -236,11 +237,11 @@ func handleAddRoomOperator(s *Server, u *session, m *slsk.AddRoomOperator) error
 		}
 		switch {
 		case s.users[target] == nil:
-			s.notify(u, "user "+target+" is not logged in.")
+			s.notify(u, "user "+logx.Peer(target)+" is not logged in.")
 		case !r.isMember(target):
-			s.notify(u, "user "+target+" must first be a member of room "+r.name)
+			s.notify(u, "user "+logx.Peer(target)+" must first be a member of room "+r.name)
 		case r.isOperator(target):
-			s.notify(u, "user "+target+" is already an operator of room "+r.name)
+			s.notify(u, "user "+logx.Peer(target)+" is already an operator of room "+r.name)
 		default:
 			rec := r.record()
 			rec.Operators = append(rec.Operators, target)
@@ -255,7 +256,7 @@ func handleAddRoomOperator(s *Server, u *session, m *slsk.AddRoomOperator) error
 			o.send(&slsk.RoomOperatorshipGranted{Room: r.name})
 			s.sendRoomListUpdateLocked(o, 1)
 		}
-		s.notifyOwnerLocked(r, "User "+target+" is now an operator of room "+r.name)
+		s.notifyOwnerLocked(r, "User "+logx.Peer(target)+" is now an operator of room "+r.name)
 	})
 	return nil
 }

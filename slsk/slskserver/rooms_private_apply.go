@@ -1,6 +1,9 @@
 package slskserver
 
-import "github.com/revival-net/revival/slsk"
+import (
+	"github.com/revival-net/revival/internal/logx"
+	"github.com/revival-net/revival/slsk"
+)
 
 // The apply steps of private-room changes (spec §2.2): they run under
 // Server.mu after the change is stored, update memory and tell the users
@@ -20,9 +23,9 @@ func (s *Server) grantMembershipLocked(r *room, target, by string) {
 		s.sendRoomListUpdateLocked(o, 1)
 	}
 	if r.isOperator(by) {
-		s.notifyOwnerLocked(r, "User ["+target+"] was added as a member of room ["+r.name+"] by operator ["+by+"]")
+		s.notifyOwnerLocked(r, "User ["+logx.Peer(target)+"] was added as a member of room ["+r.name+"] by operator ["+by+"]")
 	} else {
-		s.notifyOwnerLocked(r, "User "+target+" is now a member of room "+r.name)
+		s.notifyOwnerLocked(r, "User "+logx.Peer(target)+" is now a member of room "+r.name)
 	}
 }
 
@@ -38,7 +41,7 @@ func (s *Server) revokeMembershipLocked(r *room, target string) {
 	s.unlinkMemberLocked(r, target)
 	rm := &slsk.RemoveRoomMember{Room: r.name, Username: target}
 	s.sendFrameTo(s.privateAudienceLocked(r, false), slsk.AppendServerFrame(nil, rm), rm.ServerCode())
-	s.notifyOwnerLocked(r, "User "+target+" is no longer a member of room "+r.name)
+	s.notifyOwnerLocked(r, "User "+logx.Peer(target)+" is no longer a member of room "+r.name)
 	if o := s.users[target]; o != nil {
 		o.send(&slsk.RoomMembershipRevoked{Room: r.name})
 		if o.joined[r.name] == r {
@@ -91,7 +94,7 @@ func (s *Server) announceOperatorRevokedLocked(r *room, target string) {
 		o.send(&slsk.RoomOperatorshipRevoked{Room: r.name})
 		s.sendRoomListUpdateLocked(o, 1)
 	}
-	s.notifyOwnerLocked(r, "User "+target+" is no longer an operator of room "+r.name)
+	s.notifyOwnerLocked(r, "User "+logx.Peer(target)+" is no longer an operator of room "+r.name)
 }
 
 // privateAudienceLocked lists the online owner and members of r, and with

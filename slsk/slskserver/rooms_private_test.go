@@ -249,9 +249,13 @@ func joinedPrivate(msgs []slsk.ServerMessage, room string) bool {
 }
 
 // One user owns at most 50 private rooms (our cap); rooms it is only a
-// member of do not count, and disbanding one frees a place.
+// member of do not count, and disbanding one frees a place. (All test
+// clients share one address, so the per-host creation cap is off.)
 func TestOwnedPrivateRoomsAreCapped(t *testing.T) {
-	h := slsktest.Start(t, func(o *slskserver.Options) { o.Limits.ChatRate = netlimit.Rate{PerSecond: 1000, Burst: 1000} })
+	h := slsktest.Start(t, func(o *slskserver.Options) {
+		o.Limits.ChatRate = netlimit.Rate{PerSecond: 1000, Burst: 1000}
+		o.Limits.RoomCreations = netlimit.Rate{PerSecond: -1}
+	})
 	olga := createClub(t, h)
 	bob := h.Login("bob")
 	invitable(t, bob)

@@ -146,7 +146,8 @@ func TestRoomMessagesMatchCapture(t *testing.T) {
 
 // Room names: "1–24 ASCII characters, no leading, trailing or double
 // spaces; violations get a PM from server" (spec §2 code 14, texts §2.2;
-// the length text is Soulfind's).
+// the length text is Soulfind's). Unlike Soulfind, the name in the text
+// is escaped and cut (logx.Peer).
 func TestRoomNameRules(t *testing.T) {
 	h := slsktest.Start(t)
 	c := h.Login("alice")
@@ -157,8 +158,13 @@ func TestRoomNameRules(t *testing.T) {
 		{"trail ", "Room name trail  contains leading or trailing spaces."},
 		{"two  spaces", "Room name two  spaces contains multiple following spaces."},
 		{"café", "Room name café contains invalid characters."},
-		{"tab\there", "Room name tab\there contains invalid characters."},
 		{strings.Repeat("x", 25), "Room name " + strings.Repeat("x", 25) + " longer than 24 characters."},
+		// A bad name comes back through logx.Peer: escaped, and cut to
+		// 64 bytes, so a client's terminal or log never gets raw escape
+		// bytes or 60 KB back (issue 5, finding 11).
+		{"tab\there", `Room name tab\there contains invalid characters.`},
+		{"bad\x1b[2Jroom", `Room name bad\x1b[2Jroom contains invalid characters.`},
+		{strings.Repeat("z", 60000), "Room name " + strings.Repeat("z", 64) + "…(+59936 bytes) longer than 24 characters."},
 	}
 	for _, tc := range cases {
 		c.Send(&slsk.JoinRoom{Room: tc.room})

@@ -35,6 +35,7 @@ type Server struct {
 	watchers   map[string]map[*session]struct{} // watched name → sessions watching it
 	rooms      map[string]*room                 // rooms by name (joined or persisted)
 	index      roomIndex                        // public rooms, and private rooms by user (see roomIndex)
+	caps       roomCaps                         // who may create rooms (see roomCaps)
 	globalFeed map[*session]struct{}            // JoinGlobalRoom subscribers
 	privileged map[string]time.Time             // privileged users and when it ends
 	excluded   []string                         // excluded search phrases (lower case)

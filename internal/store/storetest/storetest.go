@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Rooms", roomTests},
 		{"Tickers", tickerTests},
 		{"Settings", settingTests},
+		{"Changes", changeTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
