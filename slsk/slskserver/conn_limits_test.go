@@ -147,3 +147,42 @@ func TestStalledHalfFrameIsDropped(t *testing.T) {
 	pre.ExpectClosed()
 	bob.Sync() // idle and logged in: still there
 }
+
+// Searches from others are optional for their recipients: a user who
+// does not read while a searcher floods (within its rate) is spared the
+// searches above the high-water mark instead of being disconnected as a
+// slow consumer. UserSearch reaches one target, which makes the flood
+// aimed, as ConnectToPeer's was (issue 5, finding 3).
+func TestSearchFloodDoesNotDisconnectTheTarget(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	h := slsktest.Start(t, func(o *slskserver.Options) {
+		o.Metrics = reg
+		o.Limits.MaxQueueBytes = 64 << 10
+		o.Limits.SearchRate = netlimit.Rate{PerSecond: 1e9, Burst: 1e9} // the flood is within the rate
+	})
+	alice := h.Login("alice") // does not read while the flood lasts
+	mallory := h.Login("mallory")
+	query := strings.Repeat("q", 200)
+	var burst []byte
+	for i := range 200 {
+		burst = slsk.AppendServerFrame(burst, &slsk.UserSearch{Username: "alice", Token: uint32(i), Query: query})
+		burst = slsk.AppendServerFrame(burst, &slsk.FileSearch{Token: uint32(i), Query: query})
+	}
+	for range 4000 {
+		mallory.SendRaw(burst)
+		mallory.Sync()
+		if counterValue(t, reg, "revival_optional_drops_total", "") > 0 || h.Server.Online() < 2 {
+			break
+		}
+	}
+	if n := counterValue(t, reg, "revival_slow_consumer_disconnects_total", ""); n != 0 {
+		t.Fatalf("%v slow-consumer disconnects", n)
+	}
+	if n := counterValue(t, reg, "revival_optional_drops_total", ""); n == 0 {
+		t.Fatal("no search was dropped: the flood never reached the high-water mark")
+	}
+	alice.Sync() // alice reads her backlog and is still served
+	if n := h.Server.Online(); n != 2 {
+		t.Fatalf("%d users online, want 2", n)
+	}
+}

@@ -249,6 +249,22 @@ func (s *Server) sendFrameTo(to []*session, frame []byte, code slsk.ServerCode) 
 	}
 }
 
+// sendOptionalTo is sendFrameTo for messages a recipient can miss without
+// harm (a search from someone else): one that has not read its backlog
+// gets none instead of being disconnected as a slow consumer, so a search
+// flood can never cost other users their sessions.
+func (s *Server) sendOptionalTo(to []*session, frame []byte, code slsk.ServerCode) {
+	sent := 0
+	for _, w := range to {
+		if w.c.sendOptional(frame) {
+			sent++
+		}
+	}
+	if sent > 0 {
+		s.metrics.messages.WithLabelValues("out", code.Label()).Add(float64(sent))
+	}
+}
+
 // handleSharedFoldersFiles stores the share counts and tells watchers and
 // room co-members (spec §2 code 35), even when they did not change, as
 // Soulfind does; the fan-out bucket bounds how often.

@@ -95,7 +95,7 @@ func (s *Server) routeSearch(u *session, token uint32, query string) {
 		to = append(to, o)
 	}
 	s.mu.Unlock()
-	s.sendFrameTo(to, frame, code)
+	s.sendOptionalTo(to, frame, code)
 }
 
 // handleUserSearch sends the search to one user as FileSearch(26) carrying
@@ -109,7 +109,8 @@ func handleUserSearch(s *Server, u *session, m *slsk.UserSearch) error {
 	target := s.users[m.Username]
 	s.mu.Unlock()
 	if target != nil {
-		target.send(&slsk.FileSearchReply{Username: u.name, Token: m.Token, Query: m.Query})
+		fm := &slsk.FileSearchReply{Username: u.name, Token: m.Token, Query: m.Query}
+		s.sendOptionalTo([]*session{target}, slsk.AppendServerFrame(nil, fm), fm.ServerCode())
 	}
 	return nil
 }
@@ -133,7 +134,7 @@ func handleRoomSearch(s *Server, u *session, m *slsk.RoomSearch) error {
 	}
 	s.mu.Unlock()
 	fm := &slsk.FileSearchReply{Username: u.name, Token: m.Token, Query: m.Query}
-	s.sendFrameTo(to, slsk.AppendServerFrame(nil, fm), fm.ServerCode())
+	s.sendOptionalTo(to, slsk.AppendServerFrame(nil, fm), fm.ServerCode())
 	return nil
 }
 
