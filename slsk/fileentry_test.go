@@ -46,7 +46,7 @@ func TestReadFile(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := wire.NewReader(tc.raw)
-			got := ReadFile(r)
+			got := ReadFile(r, nil)
 			if err := r.Err(); err != nil {
 				t.Fatal(err)
 			}
@@ -97,7 +97,7 @@ func TestReadDirsErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := wire.NewReader(tc.raw)
-			if dirs := ReadDirs(r); r.Err() == nil {
+			if dirs := ReadDirs(r, nil); r.Err() == nil {
 				t.Errorf("no error, got %d dirs", len(dirs))
 			}
 		})

@@ -32,14 +32,16 @@ func (m *SharedFileListResponse) Encode(b *wire.Builder) {
 	})
 }
 
-func (m *SharedFileListResponse) Decode(r *wire.Reader) {
-	decodeZlib(r, func(z *wire.Reader) {
-		m.Dirs = ReadDirs(z)
+func (m *SharedFileListResponse) Decode(r *wire.Reader) { decodeDefault(m, r) }
+
+func (m *SharedFileListResponse) decodeLimited(r *wire.Reader, lim ZlibLimit) {
+	decodeZlib(r, lim, func(z *wire.Reader, b *EntryBudget) {
+		m.Dirs = ReadDirs(z, b)
 		if z.Len() >= 4 {
 			z.Uint32() // unknown, always 0
 		}
 		if z.Len() >= 4 {
-			m.PrivateDirs = ReadDirs(z)
+			m.PrivateDirs = ReadDirs(z, b)
 		}
 	})
 }
@@ -137,12 +139,28 @@ func (m *FolderContentsResponse) Encode(b *wire.Builder) {
 	})
 }
 
-func (m *FolderContentsResponse) Decode(r *wire.Reader) {
-	decodeZlib(r, func(z *wire.Reader) {
+func (m *FolderContentsResponse) Decode(r *wire.Reader) { decodeDefault(m, r) }
+
+func (m *FolderContentsResponse) decodeLimited(r *wire.Reader, lim ZlibLimit) {
+	decodeZlib(r, lim, func(z *wire.Reader, b *EntryBudget) {
 		m.Token = z.Uint32()
 		m.Folder = z.String()
-		m.Dirs = ReadDirs(z)
+		m.Dirs = ReadDirs(z, b)
 	})
+}
+
+// PeekFolderContentsToken returns the token a FolderContentsResponse
+// payload (after the code) echoes, inflating only its first 4 bytes, so a
+// receiver can drop an answer to a request it never made before paying
+// for the rest.
+func PeekFolderContentsToken(payload []byte) (uint32, error) {
+	head, err := wire.InflatePrefix(payload, 4)
+	if err != nil {
+		return 0, err
+	}
+	r := wire.NewReader(head)
+	token := r.Uint32()
+	return token, r.Err()
 }
 
 func init() {

@@ -91,16 +91,13 @@ func corruptTail(z []byte) []byte {
 // lowered so the test stays cheap: 1 MiB of zeros against a 64 KiB cap
 // exercises the same guard as 100 MiB against MaxInflated.
 func TestZlibBomb(t *testing.T) {
-	old := inflateLimit
-	inflateLimit = 64 << 10
-	t.Cleanup(func() { inflateLimit = old })
-
+	lim := ZlibLimit{Inflated: 64 << 10, Entries: 1000, Decoded: 1 << 20}
 	bomb := wire.Deflate(make([]byte, 1<<20))
 	if len(bomb) > 4<<10 {
 		t.Fatalf("test setup: %d-byte bomb is not small", len(bomb))
 	}
 	for _, code := range []PeerCode{PeerCodeSharedFileListResponse, PeerCodeFileSearchResponse, PeerCodeFolderContentsResponse} {
-		_, err := DecodePeer(cat(u32(uint32(code)), bomb))
+		_, err := DecodePeerLimited(cat(u32(uint32(code)), bomb), lim)
 		if !errors.Is(err, wire.ErrInflateTooLarge) {
 			t.Errorf("%v: err = %v, want %v", code, err, wire.ErrInflateTooLarge)
 		}
@@ -109,8 +106,38 @@ func TestZlibBomb(t *testing.T) {
 	// Just under the cap still decodes: the guard is the cap, not a
 	// blanket refusal of large streams.
 	share := &SharedFileListResponse{Dirs: []Dir{{Name: string(make([]byte, 60<<10))}}}
-	if _, err := DecodePeer(AppendPeerFrame(nil, share)[4:]); err != nil {
+	if _, err := DecodePeerLimited(AppendPeerFrame(nil, share)[4:], lim); err != nil {
 		t.Errorf("stream under the cap: %v", err)
+	}
+}
+
+// TestZlibLimitsPerType: each zlib message is inflated under its own
+// type's cap, so a search answer cannot cost what a share list may. A
+// stream that a share list may inflate to is refused as a search answer
+// or folder contents.
+func TestZlibLimitsPerType(t *testing.T) {
+	share, _ := DefaultZlibLimit(PeerCodeSharedFileListResponse)
+	folder, _ := DefaultZlibLimit(PeerCodeFolderContentsResponse)
+	search, _ := DefaultZlibLimit(PeerCodeFileSearchResponse)
+	if !(search.Inflated < folder.Inflated && folder.Inflated < share.Inflated && share.Inflated == MaxInflated) {
+		t.Fatalf("inflation caps search %d, folder %d, share %d: want search < folder < share = MaxInflated", search.Inflated, folder.Inflated, share.Inflated)
+	}
+	if _, ok := DefaultZlibLimit(PeerCodeUserInfoResponse); ok {
+		t.Error("UserInfoResponse has a zlib limit; it is not compressed")
+	}
+	// search.Inflated+1 bytes: one past the search cap, well under the
+	// others. A directory name carries them, so the stream is valid for
+	// every type.
+	over := wire.Deflate(cat(u32(0), u32(uint32(search.Inflated)-3), make([]byte, search.Inflated-3), u32(0)))
+	_, err := DecodePeer(cat(u32(uint32(PeerCodeFileSearchResponse)), over))
+	if !errors.Is(err, wire.ErrInflateTooLarge) {
+		t.Errorf("search answer one byte over its cap: %v, want %v", err, wire.ErrInflateTooLarge)
+	}
+	if _, err := DecodePeer(cat(u32(uint32(PeerCodeFolderContentsResponse)), over)); err != nil {
+		t.Errorf("the same stream as folder contents: %v", err)
+	}
+	if search.FrameLimit() >= MaxPeerFrame || share.FrameLimit() != MaxPeerFrame {
+		t.Errorf("frame limits: search %d, share %d; want search < MaxPeerFrame = share", search.FrameLimit(), share.FrameLimit())
 	}
 }
 

@@ -19,13 +19,11 @@ const (
 	MaxInitFrame = 16 << 10
 
 	// MaxInflated bounds what one zlib payload may expand to, so a small
-	// compressed frame cannot become a decompression bomb.
+	// compressed frame cannot become a decompression bomb. It is the
+	// share list's cap; search answers and folder contents have smaller
+	// ones (DefaultZlibLimit).
 	MaxInflated = 64 << 20
 )
-
-// inflateLimit is the cap the zlib messages use. It is MaxInflated; tests
-// lower it to check the bomb guard cheaply.
-var inflateLimit int64 = MaxInflated
 
 // PeerMessage is a message on a P connection (u32 code, spec §3.3).
 type PeerMessage interface {
@@ -174,38 +172,3 @@ var (
 func registerPeer(f func() PeerMessage)       { peerMessages[f().PeerCode()] = f }
 func registerDistrib(f func() DistribMessage) { distribMessages[f().DistribCode()] = f }
 func registerInit(f func() InitMessage)       { initMessages[f().InitCode()] = f }
-
-// inflateRest inflates everything left in r (a zlib message's payload is
-// the whole rest of the frame) and returns a reader over the result, or nil
-// after recording the error in r.
-func inflateRest(r *wire.Reader) *wire.Reader {
-	if r.Err() != nil {
-		return nil
-	}
-	data, err := wire.Inflate(r.Rest(), inflateLimit)
-	if err != nil {
-		r.Fail(err)
-		return nil
-	}
-	return wire.NewReader(data)
-}
-
-// decodeZlib runs decode over the inflated rest of r and copies any error
-// back to r, so zlib messages keep the sticky-error style.
-func decodeZlib(r *wire.Reader, decode func(z *wire.Reader)) {
-	z := inflateRest(r)
-	if z == nil {
-		return
-	}
-	decode(z)
-	if err := z.Err(); err != nil {
-		r.Fail(err)
-	}
-}
-
-// encodeZlib writes what encode builds as one zlib stream.
-func encodeZlib(b *wire.Builder, encode func(p *wire.Builder)) {
-	p := wire.NewBuilder(nil)
-	encode(p)
-	b.Raw(wire.Deflate(p.Bytes()))
-}

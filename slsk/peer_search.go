@@ -58,11 +58,13 @@ func (m *FileSearchResponse) Encode(b *wire.Builder) {
 	})
 }
 
-func (m *FileSearchResponse) Decode(r *wire.Reader) {
-	decodeZlib(r, func(z *wire.Reader) {
+func (m *FileSearchResponse) Decode(r *wire.Reader) { decodeDefault(m, r) }
+
+func (m *FileSearchResponse) decodeLimited(r *wire.Reader, lim ZlibLimit) {
+	decodeZlib(r, lim, func(z *wire.Reader, b *EntryBudget) {
 		m.Username = z.String()
 		m.Token = z.Uint32()
-		m.Files = ReadFiles(z)
+		m.Files = ReadFiles(z, b)
 		m.SlotFree = z.Bool()
 		m.AvgSpeed = z.Uint32()
 		m.QueueLength = z.Uint32()
@@ -70,9 +72,28 @@ func (m *FileSearchResponse) Decode(r *wire.Reader) {
 			z.Uint32() // unknown, always 0
 		}
 		if z.Len() >= 4 {
-			m.PrivateFiles = ReadFiles(z)
+			m.PrivateFiles = ReadFiles(z, b)
 		}
 	})
+}
+
+// MaxPeekName bounds the username PeekFileSearchToken reads past.
+// Soulseek names are at most 30 characters; a longer field is refused.
+const MaxPeekName = 1024
+
+// PeekFileSearchToken returns the username and token at the start of a
+// FileSearchResponse payload (after the code), inflating only those fields
+// (at most 4+MaxPeekName+4 bytes), so a receiver can drop an answer to a
+// search it is not running before inflating the rest.
+func PeekFileSearchToken(payload []byte) (user string, token uint32, err error) {
+	head, err := wire.InflatePrefix(payload, 4+MaxPeekName+4)
+	if err != nil {
+		return "", 0, err
+	}
+	r := wire.NewReader(head)
+	user = r.String()
+	token = r.Uint32()
+	return user, token, r.Err()
 }
 
 func init() {

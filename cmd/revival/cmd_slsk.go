@@ -24,7 +24,11 @@ const slskUsage = `usage: revival slsk <command> [flags] [args]
 
   search [--wait 5s] QUERY   print one line per result: user, size, path
                              (and "private" for buddy-only files)
-  get [--out DIR] USER PATH  download a file (resumes DIR/.incomplete/NAME.<hash>.part)
+  get [--out DIR] USER PATH  download a file (resumes DIR/.incomplete/NAME.<hash>.part);
+                             --size N refuses an uploader announcing another size
+                             than N (the size "search" printed); any upload above
+                             64 GiB is refused, and a leading '.' of the file
+                             name is saved as '_' (".bashrc" -> "_bashrc")
   browse USER                list a user's shared files: size, path
                              (and "private" for buddy-only files)
   say ROOM TEXT              join ROOM and say TEXT
@@ -69,6 +73,7 @@ func runSlsk(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	common.register(fs)
 	var wait time.Duration
 	var out string
+	var size int64
 
 	var nargs int
 	var run func(ctx context.Context, c *slskclient.Client, pos []string) error
@@ -81,8 +86,9 @@ func runSlsk(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	case "get":
 		fs.StringVar(&out, "out", ".", "download directory")
+		fs.Int64Var(&size, "size", -1, "the file's size as search printed it; an uploader announcing another is refused (default: unknown)")
 		nargs, run = 2, func(ctx context.Context, c *slskclient.Client, pos []string) error {
-			return slskGet(ctx, c, pos[0], pos[1], stdout, stderr)
+			return slskGet(ctx, c, pos[0], pos[1], size, stdout, stderr)
 		}
 	case "browse":
 		nargs, run = 1, func(ctx context.Context, c *slskclient.Client, pos []string) error {
@@ -216,8 +222,9 @@ func slskSearch(ctx context.Context, c *slskclient.Client, query string, wait ti
 }
 
 // slskGet downloads a file with a progress line on stderr, redrawn at
-// most four times a second.
-func slskGet(ctx context.Context, c *slskclient.Client, user, path string, stdout, stderr io.Writer) error {
+// most four times a second. size, when not negative, is the size the
+// search result said: an uploader announcing another is refused.
+func slskGet(ctx context.Context, c *slskclient.Client, user, path string, size int64, stdout, stderr io.Writer) error {
 	start := time.Now()
 	var last time.Time
 	var first int64 = -1
@@ -232,7 +239,13 @@ func slskGet(ctx context.Context, c *slskclient.Client, user, path string, stdou
 		last = now
 		fmt.Fprintf(stderr, "\r%s", progressLine(done, total, done-first, now.Sub(start)))
 	}
-	name, err := c.DownloadFile(ctx, user, path, progress)
+	var name string
+	var err error
+	if size >= 0 {
+		name, err = c.DownloadFileSized(ctx, user, path, uint64(size), progress)
+	} else {
+		name, err = c.DownloadFile(ctx, user, path, progress)
+	}
 	if first >= 0 {
 		fmt.Fprintln(stderr)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -136,7 +137,17 @@ func TestSlskCommands(t *testing.T) {
 	shareOut.waitLine(t, `search "artist song" from bob: 1 files`)
 
 	outDir := t.TempDir()
-	out, errOut = runSlskOK(t, as("bob", "get", "--out", outDir, "alice", `Music\Artist\test_song.mp3`)...)
+	// A size other than the one search printed is refused (issue 5
+	// finding 11), and nothing is published.
+	var getOut, getErr bytes.Buffer
+	wrong := fmt.Sprint(len(data) + 1)
+	if code := runSlsk(ctx, as("bob", "get", "--out", outDir, "--size", wrong, "alice", `Music\Artist\test_song.mp3`), &getOut, &getErr); code == 0 || !strings.Contains(getErr.String(), "unacceptable size") {
+		t.Errorf("get --size %s: exit %d, stderr %q; want a size refusal", wrong, code, getErr.String())
+	}
+	if _, err := os.Stat(filepath.Join(outDir, "test_song.mp3")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused download left test_song.mp3: %v", err)
+	}
+	out, errOut = runSlskOK(t, as("bob", "get", "--out", outDir, "--size", fmt.Sprint(len(data)), "alice", `Music\Artist\test_song.mp3`)...)
 	got, err := os.ReadFile(filepath.Join(outDir, "test_song.mp3"))
 	if err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("downloaded file: %d bytes, err %v; want %d bytes", len(got), err, len(data))

@@ -118,6 +118,39 @@ func TestInflateCapsOutput(t *testing.T) {
 	}
 }
 
+// TestInflateBufferStaysUnderCap: the output buffer grows as output
+// arrives but never past the cap (plus the one byte that detects a bomb),
+// so a 64 MiB cap costs at most 64 MiB, not the next power of two.
+func TestInflateBufferStaysUnderCap(t *testing.T) {
+	for _, size := range []int{0, 1, 70_000, 100_000, 300_001} {
+		data := bytes.Repeat([]byte("xyz"), size/3)
+		got, err := Inflate(Deflate(data), int64(len(data)))
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("%d bytes: round trip failed: %v", len(data), err)
+		}
+		if cap(got) > len(data)+1 {
+			t.Errorf("%d bytes under a %d-byte cap: buffer capacity %d", len(data), len(data), cap(got))
+		}
+	}
+}
+
+// TestInflatePrefix reads only the start of a stream, whatever it would
+// expand to, and returns what there is of a shorter one.
+func TestInflatePrefix(t *testing.T) {
+	bomb := Deflate(append([]byte("head"), make([]byte, 8<<20)...))
+	got, err := InflatePrefix(bomb, 4)
+	if err != nil || string(got) != "head" {
+		t.Fatalf("prefix of a large stream = %q, %v; want \"head\"", got, err)
+	}
+	got, err = InflatePrefix(Deflate([]byte("ab")), 4)
+	if err != nil || string(got) != "ab" {
+		t.Fatalf("prefix of a short stream = %q, %v; want \"ab\"", got, err)
+	}
+	if _, err := InflatePrefix([]byte("not zlib"), 4); err == nil {
+		t.Fatal("garbage inflated")
+	}
+}
+
 // FuzzReader reads every field type from arbitrary bytes: it must never
 // panic, and a successfully read string re-encodes to the same wire bytes
 // when it was valid UTF-8.
@@ -151,6 +184,10 @@ func FuzzInflate(f *testing.F) {
 		out, err := Inflate(data, 1<<16)
 		if err == nil && len(out) > 1<<16 {
 			t.Fatalf("inflated %d bytes past the cap", len(out))
+		}
+		head, err := InflatePrefix(data, 8)
+		if err == nil && len(head) > 8 {
+			t.Fatalf("prefix of %d bytes, asked for 8", len(head))
 		}
 	})
 }

@@ -43,13 +43,21 @@ func (c *Client) FolderContents(ctx context.Context, user, folder string) (*slsk
 }
 
 // peerRoundTrip sends req to user over P and waits for the reply named k.
+// A reply refused as malformed or over its cap (decodePeer) arrives as
+// an error.
 func (c *Client) peerRoundTrip(ctx context.Context, user string, req slsk.PeerMessage, k waitKey) (any, error) {
 	ch, cancel := c.await(k)
 	defer cancel()
 	if err := c.sendPeer(ctx, user, req); err != nil {
 		return nil, err
 	}
-	return c.wait(ctx, ch)
+	m, err := c.wait(ctx, ch)
+	if err == nil {
+		if e, ok := m.(error); ok {
+			return nil, e
+		}
+	}
+	return m, err
 }
 
 // shareList returns our SharedFileListResponse (spec §3.3 code 5): every

@@ -108,6 +108,8 @@ type Client struct {
 	addrHook   func(user string) (string, error) // tests: resolve peers without a server
 
 	dist distNet // our place in the distributed search tree (distrib.go)
+
+	peerIn peerInbound // unsolicited answers, inflation slots (peer_inbound.go)
 }
 
 // Dial connects to the Soulseek server at addr, indexes Options.ShareDir

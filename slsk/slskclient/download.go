@@ -22,12 +22,19 @@ func (e *DeniedError) Error() string { return "slskclient: transfer denied: " + 
 // errUploadFailed reports the uploader's UploadFailed (spec §3.4).
 var errUploadFailed = errors.New("slskclient: the uploader reported UploadFailed")
 
+// ErrBadSize reports a download refused because of the size the uploader
+// announced (spec §3.4 step 3): 2^63 bytes or more, above
+// Options.MaxDownloadSize, or not the size the search result said.
+var ErrBadSize = errors.New("slskclient: the uploader announced an unacceptable size")
+
 // download is one Download in progress, from QueueUpload to the end of
 // the F connection (spec §3.4, downloader side). Fields after path are
 // guarded by Client.mu.
 type download struct {
 	user, path string
 	offset     int64
+	want       uint64 // the size the search result said, if sized
+	sized      bool
 
 	offered bool   // the uploader's TransferRequest was accepted
 	claimed bool   // the F connection arrived
@@ -56,10 +63,24 @@ func (c *Client) Download(ctx context.Context, user, path string, w io.Writer, p
 // uploader is asked to start there (the u64 offset on the F connection,
 // spec §3.4 step 5) and only the rest is written to w.
 func (c *Client) DownloadAt(ctx context.Context, user, path string, offset int64, w io.Writer, progress func(done, total int64)) (int64, error) {
+	return c.downloadAt(ctx, &download{user: user, path: path, offset: offset}, w, progress)
+}
+
+// DownloadSizedAt is DownloadAt for a file whose size is known from the
+// search result or share list that named it: an uploader offering any
+// other size is refused and the download fails with ErrBadSize.
+func (c *Client) DownloadSizedAt(ctx context.Context, user, path string, size uint64, offset int64, w io.Writer, progress func(done, total int64)) (int64, error) {
+	return c.downloadAt(ctx, &download{user: user, path: path, offset: offset, want: size, sized: true}, w, progress)
+}
+
+// downloadAt runs the download d describes (user, path, offset and the
+// expected size if known).
+func (c *Client) downloadAt(ctx context.Context, d *download, w io.Writer, progress func(done, total int64)) (int64, error) {
+	user, path, offset := d.user, d.path, d.offset
 	if offset < 0 {
 		return 0, fmt.Errorf("slskclient: negative offset %d", offset)
 	}
-	d := &download{user: user, path: path, offset: offset, fconn: make(chan net.Conn, 1), failed: make(chan error, 1)}
+	d.fconn, d.failed = make(chan net.Conn, 1), make(chan error, 1)
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -144,21 +165,28 @@ func (c *Client) receive(conn net.Conn, w io.Writer, want int64, progress func(i
 }
 
 // onUploadOffer answers the uploader's TransferRequest (direction 1, spec
-// §3.4 step 3): allowed if we are waiting for that file from that user,
-// "Cancelled" otherwise. An uploader may offer the same file again before
-// its F connection came (it gave up waiting for our TransferResponse, or
-// restarted the upload): until the F connection is claimed the new offer
-// replaces the old one, token and size, and a late F connection with the
-// old token is refused.
+// §3.4 step 3): allowed if we are waiting for that file from that user
+// and its size is acceptable (checkSize), "Cancelled" otherwise; a
+// download offered a bad size fails. An uploader may offer the same file
+// again before its F connection came (it gave up waiting for our
+// TransferResponse, or restarted the upload): until the F connection is
+// claimed the new offer replaces the old one, token and size, and a late
+// F connection with the old token is refused.
 func (c *Client) onUploadOffer(p *peerConn, m *slsk.TransferRequest) {
 	c.mu.Lock()
 	d := c.offerTarget(p.user, m.Filename)
+	var bad error
 	if d != nil {
-		d.offered, d.token, d.size = true, m.Token, int64(m.Size)
+		if bad = d.checkSize(m.Size, c.opts.MaxDownloadSize); bad == nil {
+			d.offered, d.token, d.size = true, m.Token, int64(m.Size)
+		}
 	}
 	c.mu.Unlock()
-	if d == nil {
+	if d == nil || bad != nil {
 		p.send(&slsk.TransferResponse{Token: m.Token, Reason: slsk.ReasonCancelled})
+		if bad != nil {
+			d.fail(bad)
+		}
 		return
 	}
 	if d.offset > int64(m.Size) {
@@ -169,6 +197,22 @@ func (c *Client) onUploadOffer(p *peerConn, m *slsk.TransferRequest) {
 	if err := p.send(&slsk.TransferResponse{Token: m.Token, Allowed: true}); err != nil {
 		d.fail(err)
 	}
+}
+
+// checkSize refuses an offered size of 2^63 bytes or more (it would
+// overflow the int64 sizes and offsets of a download, so a 2^63-byte offer
+// would "finish" at once with nothing written), one above max, and one
+// that is not the size the search result said.
+func (d *download) checkSize(size uint64, max int64) error {
+	switch {
+	case size >= 1<<63:
+		return fmt.Errorf("%w: %d bytes", ErrBadSize, size)
+	case int64(size) > max:
+		return fmt.Errorf("%w: %d bytes, above the %d-byte limit", ErrBadSize, size, max)
+	case d.sized && size != d.want:
+		return fmt.Errorf("%w: %d bytes, but the search result said %d", ErrBadSize, size, d.want)
+	}
+	return nil
 }
 
 // offerTarget picks the download an offer of path from user is for: one

@@ -26,7 +26,9 @@ var ErrDownloadBusy = errors.New("slskclient: another download is writing this f
 const incompleteDir = ".incomplete"
 
 // DownloadFile downloads path from user into Options.DownloadDir, named
-// after the last component of the virtual path (made safe by localName).
+// after the last component of the virtual path (made safe by localName:
+// `.bashrc` is saved as `_bashrc`). When the size is known from a search
+// result, DownloadFileSized also refuses an uploader announcing another.
 // The data goes to a partial file in DownloadDir/.incomplete first, named
 // after a hash of user and path, so only an earlier attempt at the same
 // file from the same user is resumed (DownloadAt); a download of
@@ -38,6 +40,20 @@ const incompleteDir = ".incomplete"
 // same NAME do not run at once: the second fails with ErrDownloadBusy.
 // It returns the final file name.
 func (c *Client) DownloadFile(ctx context.Context, user, path string, progress func(done, total int64)) (string, error) {
+	return c.downloadFile(ctx, &download{user: user, path: path}, progress)
+}
+
+// DownloadFileSized is DownloadFile for a file whose size is known from
+// the search result or share list that named it: an uploader offering
+// any other size is refused and the download fails with ErrBadSize.
+func (c *Client) DownloadFileSized(ctx context.Context, user, path string, size uint64, progress func(done, total int64)) (string, error) {
+	return c.downloadFile(ctx, &download{user: user, path: path, want: size, sized: true}, progress)
+}
+
+// downloadFile runs DownloadFile for d (user, path and the expected size
+// if known); it sets d.offset from the partial file.
+func (c *Client) downloadFile(ctx context.Context, d *download, progress func(done, total int64)) (string, error) {
+	user, path := d.user, d.path
 	name := localName(path)
 	if name == "" {
 		return "", fmt.Errorf("slskclient: no usable file name in %q", path)
@@ -71,7 +87,8 @@ func (c *Client) DownloadFile(ctx context.Context, user, path string, progress f
 	if err != nil {
 		return "", err
 	}
-	if _, err := c.DownloadAt(ctx, user, path, offset, f, progress); err != nil {
+	d.offset = offset
+	if _, err := c.downloadAt(ctx, d, f, progress); err != nil {
 		return "", err
 	}
 	if err := f.Close(); err != nil {
@@ -191,7 +208,10 @@ func (c *Client) publish(root *os.Root, part, name string) error {
 // local file name: no separators, no "." or "..", and no control or
 // bidirectional-override characters (each becomes '_'), so a peer's file
 // name can neither leave DownloadDir nor forge lines or reorder text in a
-// listing or a log.
+// listing or a log. Leading dots become '_' too: a peer must not plant a
+// hidden file (`.bashrc`, `.profile`) that a user who downloads into
+// their home folder never sees and a shell runs, and no name can then
+// meet incompleteDir.
 func localName(virtual string) string {
 	if i := strings.LastIndexAny(virtual, `\/`); i >= 0 {
 		virtual = virtual[i+1:]
@@ -204,6 +224,9 @@ func localName(virtual string) string {
 	}, virtual)
 	if virtual == "." || virtual == ".." {
 		return ""
+	}
+	if rest := strings.TrimLeft(virtual, "."); len(rest) < len(virtual) {
+		virtual = strings.Repeat("_", len(virtual)-len(rest)) + rest
 	}
 	return virtual
 }

@@ -391,6 +391,11 @@ func TestLocalName(t *testing.T) {
 		{"Music\\line\u2028sep.mp3", "line_sep.mp3"},
 		{"Music\\bad\xffutf8.mp3", "bad_utf8.mp3"},
 		{"Music\\Björk – Jóga.mp3", "Björk – Jóga.mp3"},
+		{`@@x\.bashrc`, "_bashrc"},
+		{`@@x\..hidden`, "__hidden"},
+		{`@@x\...`, "___"},
+		{`@@x\.incomplete`, "_incomplete"},
+		{`@@x\a.b.`, "a.b."},
 	}
 	for _, tc := range tests {
 		if got := localName(tc.in); got != tc.want {

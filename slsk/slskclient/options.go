@@ -96,6 +96,13 @@ type Options struct {
 	// Unlike Nicotine+ it is not derived from ParentMinSpeed and our
 	// upload speed: the caller decides.
 	MaxChildren int
+
+	// MaxDownloadSize is the largest file a download accepts: an uploader
+	// that announces more (the size of its TransferRequest, spec §3.4
+	// step 3) is refused with "Cancelled" and the download fails with
+	// ErrBadSize. Sizes of 2^63 bytes or more are always refused.
+	// Default 64 GiB.
+	MaxDownloadSize int64
 }
 
 func (o *Options) setDefaults() {
@@ -127,6 +134,9 @@ func (o *Options) setDefaults() {
 	setInt(&o.UploadSlots, 2)
 	setInt(&o.MaxQueuedUploads, 100)
 	setInt(&o.MaxPeerConns, 1000)
+	if o.MaxDownloadSize <= 0 {
+		o.MaxDownloadSize = 64 << 30
+	}
 }
 
 func setDur(p *time.Duration, def time.Duration) {

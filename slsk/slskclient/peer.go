@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/revival-net/revival/internal/logx"
 	"github.com/revival-net/revival/internal/wire"
 	"github.com/revival-net/revival/slsk"
 )
@@ -94,35 +95,96 @@ func (c *Client) endPeer(p *peerConn) {
 	}
 }
 
-// readPeer is the reader goroutine of one P connection. Unknown codes are
-// skipped, as clients do, but they do not count as activity: only a known
-// message resets the IdleTimeout deadline, so a peer cannot hold a socket
-// open with junk. A malformed known message, a frame above
-// slsk.MaxPeerFrame or IdleTimeout without a known message ends the
+// readPeer is the reader goroutine of one P connection. Each frame's
+// code is read before its payload: a response to no request of ours, an
+// unknown code or one we do not act on is skipped unread (wantPeer), so
+// it costs no memory; responses count in PeerStats.Unsolicited. Skipped
+// frames do not count as activity: only a known message we read resets
+// the IdleTimeout deadline, so a peer cannot hold a socket open with
+// junk. A malformed message we read, a frame above slsk.MaxPeerFrame (or
+// its type's smaller limit) or IdleTimeout without a message ends the
 // connection.
 func (c *Client) readPeer(p *peerConn) {
 	defer c.endPeer(p)
 	br := bufio.NewReader(p.conn)
 	p.conn.SetReadDeadline(time.Now().Add(c.opts.IdleTimeout))
 	for {
-		body, err := readFrame(br, slsk.MaxPeerFrame)
+		code, size, err := readPeerHeader(br)
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
-				c.log.Debug("slsk: peer connection ended", "user", p.user, "err", err)
+				c.log.Debug("slsk: peer connection ended", "user", logx.Peer(p.user), "err", err)
 			}
 			return
 		}
-		m, err := slsk.DecodePeer(body)
-		if err != nil {
-			if errors.Is(err, slsk.ErrUnknownCode) {
-				continue
+		want, response := c.wantPeer(p.user, code)
+		if !want {
+			if response {
+				c.peerIn.unsolicited.Add(1)
 			}
-			c.log.Debug("slsk: malformed peer message; disconnecting", "user", p.user, "err", err)
+			if _, err := io.CopyN(io.Discard, br, int64(size)); err != nil {
+				return
+			}
+			continue
+		}
+		if limit := c.peerIn.frameLimit(code); size+4 > limit {
+			c.log.Debug("slsk: peer frame too large; disconnecting", "user", logx.Peer(p.user), "code", code.Label(), "bytes", size+4, "limit", limit)
 			return
+		}
+		body, err := readBody(br, code, size)
+		if err != nil {
+			return
+		}
+		m, err := c.decodePeer(p, code, body)
+		if err != nil {
+			c.log.Debug("slsk: malformed or refused peer message; disconnecting", "user", logx.Peer(p.user), "code", code.Label(), "err", err)
+			return
+		}
+		if m == nil {
+			continue // an answer to no request of ours
 		}
 		p.conn.SetReadDeadline(time.Now().Add(c.opts.IdleTimeout))
 		c.handlePeer(p, m)
 	}
+}
+
+// readPeerHeader reads a P frame's u32 length and u32 code (spec §1.2,
+// §3.3) and returns the code and the payload size. A length above
+// slsk.MaxPeerFrame or too short to hold the code is an error.
+func readPeerHeader(r io.Reader) (slsk.PeerCode, uint32, error) {
+	var hdr [8]byte
+	if _, err := io.ReadFull(r, hdr[:4]); err != nil {
+		return 0, 0, err
+	}
+	n := binary.LittleEndian.Uint32(hdr[:4])
+	if n > slsk.MaxPeerFrame {
+		return 0, 0, fmt.Errorf("%w: %d bytes, limit %d", wire.ErrFrameTooLarge, n, slsk.MaxPeerFrame)
+	}
+	if n < 4 {
+		return 0, 0, fmt.Errorf("slsk: %d-byte peer frame has no code: %w", n, wire.ErrShort)
+	}
+	if _, err := io.ReadFull(r, hdr[4:]); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return 0, 0, err
+	}
+	return slsk.PeerCode(binary.LittleEndian.Uint32(hdr[4:])), n - 4, nil
+}
+
+// readBody reads a payload of size bytes and returns the frame body (code
+// and payload) slsk.DecodePeer takes. Like readFrame it grows as bytes
+// arrive.
+func readBody(r io.Reader, code slsk.PeerCode, size uint32) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(4 + int(min(size, 64<<10)))
+	buf.Write(binary.LittleEndian.AppendUint32(nil, uint32(code)))
+	if _, err := io.CopyN(&buf, r, int64(size)); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // readFrame reads one u32-length-prefixed frame. The body grows as bytes

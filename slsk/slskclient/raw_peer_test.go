@@ -165,7 +165,6 @@ func TestPeerInputRobustness(t *testing.T) {
 		{"D connection", slsk.AppendInitFrame(nil, &slsk.PeerInit{Username: "x", Type: "D"})},
 		{"huge P frame", append(slsk.AppendInitFrame(nil, &slsk.PeerInit{Username: "x", Type: "P"}), huge...)},
 		{"malformed TransferRequest", append(slsk.AppendInitFrame(nil, &slsk.PeerInit{Username: "x", Type: "P"}), 8, 0, 0, 0, 40, 0, 0, 0, 1, 0, 0, 0)},
-		{"bad zlib", append(slsk.AppendInitFrame(nil, &slsk.PeerInit{Username: "x", Type: "P"}), 8, 0, 0, 0, 5, 0, 0, 0, 'n', 'o', 'p', 'e')},
 		{"F token for no download", append(slsk.AppendInitFrame(nil, &slsk.PeerInit{Username: "x", Type: "F"}), 1, 2, 3, 4)},
 	}
 	for _, tc := range tests {

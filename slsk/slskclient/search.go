@@ -30,11 +30,13 @@ type SearchResult struct {
 	QueueLength  uint32
 }
 
-// Bounds on what one search keeps. A response is a zlib frame that may
-// inflate to slsk.MaxInflated (64 MiB) of 21-byte empty file entries, so
-// the decoded files are checked here: each response keeps at most
-// maxResponseFiles files and maxResponseBytes of them (fileCost), and the
-// whole search at most Options.MaxSearchFiles files and maxSearchBytes.
+// Bounds on what one search keeps. A response is a zlib frame that the
+// codec inflates and decodes within the search answer's slsk.ZlibLimit
+// (4 MiB, 50,000 entries; peer_inbound.go), which still decodes to far
+// more than a search should keep, so the decoded files are checked here:
+// each response keeps at most maxResponseFiles files and maxResponseBytes
+// of them (fileCost), and the whole search at most Options.MaxSearchFiles
+// files and maxSearchBytes.
 // Nicotine+ sends at most a few hundred results per response.
 const (
 	maxResponseFiles = 2000
