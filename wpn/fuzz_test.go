@@ -189,3 +189,18 @@ func FuzzNames(f *testing.F) {
 // re-encoded (runes outside Windows-1252 and NULs do not survive), which
 // a second decode already reflects, so compare the encoded forms.
 func normalize(p Packet) string { return string(p.AppendPayload(nil)) }
+
+// FuzzUDPDatagram: any datagram descrambles and parses or is refused.
+func FuzzUDPDatagram(f *testing.F) {
+	d := AppendUDPRoomListEntry(nil, 1, UDPRoomListEntry{QueryID: 2, Users: 3, Limit: 4, RoomPort: 5, BaseName: "R", Topic: "T"})
+	EncryptUDP(d)
+	f.Add(d)
+	f.Fuzz(func(t *testing.T, d []byte) {
+		d = bytes.Clone(d)
+		DecryptUDP(d)
+		if typ, payload, err := ParseUDPDatagram(d); err == nil && typ == UDPRoomEntry {
+			_, _ = ParseUDPRoomListEntry(payload)
+		}
+		_, _ = ParsePrimaryHeader(d)
+	})
+}
