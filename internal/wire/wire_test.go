@@ -191,3 +191,21 @@ func FuzzInflate(f *testing.F) {
 		}
 	})
 }
+
+func TestCString(t *testing.T) {
+	r := NewReader([]byte("ab\x00\x00cd"))
+	if got := string(r.CString()); got != "ab" {
+		t.Fatalf("first = %q", got)
+	}
+	if got := r.CString(); len(got) != 0 || r.Err() != nil {
+		t.Fatalf("empty string = %q, %v", got, r.Err())
+	}
+	if got := string(r.CString()); got != "cd" || !r.Empty() {
+		t.Fatalf("unterminated last string = %q, empty %v", got, r.Empty())
+	}
+	b := NewBuilder(nil)
+	b.CString([]byte("x"))
+	if string(b.Bytes()) != "x\x00" {
+		t.Fatalf("built %q", b.Bytes())
+	}
+}
