@@ -26,6 +26,7 @@ func TestDependencyRules(t *testing.T) {
 	rules := []rule{
 		{module + "/internal/wire", codecForbid, "shared byte helpers do no networking"},
 		{module + "/slsk:", append(codecForbid, module+"/slsk/"), "the codec does no networking and knows no server or client"},
+		{module + "/wpn:", append(codecForbid, module+"/wpn/", module+"/slsk"), "the WinMX codec does no networking and knows no server, client or other protocol"},
 		{module + "/slsk/slskclient", []string{module + "/internal/hub", module + "/internal/store", module + "/slsk/slskserver", module + "/internal/app"}, "the client library talks only the protocol"},
 		{module + "/slsk/slskserver", []string{module + "/internal/store/sqlstore", module + "/internal/app", module + "/internal/config", module + "/slsk/slskclient"}, "servers see store interfaces, not the implementation"},
 		{module + "/internal/hub", []string{module + "/slsk", module + "/internal/app"}, "the domain knows no protocol"},
