@@ -29,9 +29,9 @@ func TestDependencyRules(t *testing.T) {
 		{module + "/wpn:", append(codecForbid, module+"/wpn/", module+"/slsk"), "the WinMX codec does no networking and knows no server, client or other protocol"},
 		{module + "/slsk/slskclient", []string{module + "/internal/hub", module + "/internal/store", module + "/slsk/slskserver", module + "/internal/app"}, "the client library talks only the protocol"},
 		{module + "/slsk/slskserver", []string{module + "/internal/store/sqlstore", module + "/internal/app", module + "/internal/config", module + "/slsk/slskclient"}, "servers see store interfaces, not the implementation"},
-		{module + "/internal/hub", []string{module + "/slsk", module + "/internal/app"}, "the domain knows no protocol"},
+		{module + "/internal/hub", []string{module + "/slsk", module + "/wpn", module + "/internal/app"}, "the domain knows no protocol"},
 		{module + "/internal/store:", []string{module + "/"}, "store interfaces depend on nothing in the module"},
-		{module + "/internal/netconn", []string{module + "/slsk", module + "/internal/hub", module + "/internal/store", module + "/internal/app", module + "/internal/config"}, "the connection layer knows no protocol, domain or store"},
+		{module + "/internal/netconn", []string{module + "/slsk", module + "/wpn", module + "/internal/hub", module + "/internal/store", module + "/internal/app", module + "/internal/config"}, "the connection layer knows no protocol, domain or store"},
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		pkg, imports, _ := strings.Cut(line, ":")
