@@ -87,6 +87,7 @@ type Client struct {
 	closed      bool
 	err         error // why the client ended
 	waiters     map[waitKey][]chan any
+	reports     map[waitKey][]chan any
 	conns       map[net.Conn]connInfo // open peer sockets, closed by Close
 	inbound     int                   // how many of conns were accepted
 	perHost     *netlimit.PerIP       // inbound sockets per remote host

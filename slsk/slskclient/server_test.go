@@ -48,6 +48,10 @@ func TestLoginAnnouncesLikeNicotine(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"a/1.mp3": "1", "a/2.mp3": "2", "b/3.mp3": "3"})
 	alice := login(t, h, "alice", Options{ShareDir: dir})
+	// Login returns once the server accepted it; the announcements after
+	// it (SetWaitPort, SharedFoldersFiles) are still on their way on
+	// alice's connection, which bob's requests do not wait for.
+	serverBarrier(t, alice)
 	bob := login(t, h, "bob", Options{})
 	ctx := testCtx(t)
 
@@ -84,14 +88,22 @@ func TestLoginAnnouncesLikeNicotine(t *testing.T) {
 	if d, f := alice.SharedCounts(); d != 4 || f != 4 {
 		t.Errorf("after rescan SharedCounts = %d, %d; want 4, 4", d, f)
 	}
-	// Asked on alice's own connection, which the server reads in order,
-	// the answer comes after the server handled SharedFoldersFiles.
-	st, err = alice.GetUserStats(ctx, "alice")
+	// The server pushes alice her own stats after each SharedFoldersFiles
+	// (spec §1.5), so a report of the old counts may still be on its way:
+	// she waits for the new ones instead of taking the first report.
+	if _, err := alice.WaitUserStats(ctx, "alice", func(r *slsk.GetUserStatsReply) bool {
+		return r.Stats.Files == 4 && r.Stats.Dirs == 4
+	}); err != nil {
+		t.Fatalf("waiting for alice's new counts: %v", err)
+	}
+	// The server has them, so bob (who is sent no pushes about alice)
+	// gets them as the answer.
+	st, err = bob.GetUserStats(ctx, "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st.Stats.Files != 4 || st.Stats.Dirs != 4 {
-		t.Errorf("after rescan alice's stats are %+v, want 4 files in 4 folders", st.Stats)
+		t.Errorf("after rescan alice's stats as bob sees them: %+v, want 4 files in 4 folders", st.Stats)
 	}
 }
 
