@@ -19,9 +19,11 @@ const (
 	// maxConnsPerChild is how many D sockets one child may hold at once:
 	// the race of spec §3.2 opens two (its PeerInit and our
 	// PierceFireWall) and the child closes the loser, so both are kept
-	// until then, counted as one child. A further socket from the same
-	// host replaces the oldest (replacedChildLocked).
-	maxConnsPerChild = 2
+	// until then, counted as one child; and a child that tries us again
+	// at once (it lost the parent it chose instead) opens two more while
+	// we may not have seen the first two close yet. A further socket from
+	// the same host replaces the oldest (replacedChildLocked).
+	maxConnsPerChild = 4
 )
 
 // distChild is one D connection to a child. Searches are queued on q and
@@ -86,13 +88,15 @@ func (c *Client) canAcceptLocked(user string, host netip.Addr) bool {
 // replacedChildLocked returns the socket a new one from user at host
 // replaces, or nil: when user holds maxConnsPerChild sockets, the oldest
 // from host. A child opens D sockets only while it looks for a parent, so
-// when it opens more, the ones it holds are leftovers of an attempt it
-// gave up: closed on its side while our reader has not seen it yet (the
-// attempt it made just before losing the race to another candidate, say).
-// Refusing the new socket until our reader catches up made the child's
-// next search for a parent fail. Only a socket from the same host is
-// replaced, so a peer elsewhere that claims the child's name cannot cut
-// its link. Caller holds dist.mu.
+// when it opens more, most of the ones it holds are leftovers of attempts
+// it gave up: closed on its side while our readers have not seen it yet.
+// Refusing the new socket until they catch up made the child's next
+// search for a parent fail. The oldest is the likeliest leftover, though
+// not surely one (a pierce for an attempt the child gave up can come
+// after the new attempt's socket), hence room for two attempts before
+// any is replaced. Only a socket from the same host is replaced, so a
+// peer elsewhere that claims the child's name cannot cut its link.
+// Caller holds dist.mu.
 func (c *Client) replacedChildLocked(user string, host netip.Addr) *distChild {
 	var oldest *distChild
 	n := 0

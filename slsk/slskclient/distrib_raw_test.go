@@ -254,30 +254,34 @@ func TestDistribReset(t *testing.T) {
 
 // TestDistribChildReconnects: a child that comes back while its sockets
 // from an earlier attempt are still open here (it gave up on them, our
-// reader has not seen them close yet) is accepted, and its new socket
-// replaces the oldest. Refusing it until our reader caught up made the
-// child's next search for a parent fail (TestDistribReparent hung). A
-// socket claiming the child's name from another host replaces nothing.
+// readers have not seen them close yet) is accepted: a child may hold two
+// attempts' sockets, and one more replaces the oldest. Refusing it until
+// our readers caught up made the child's next search for a parent fail
+// (TestDistribReparent hung). A socket claiming the child's name from
+// another host replaces nothing.
 func TestDistribChildReconnects(t *testing.T) {
 	alice := newTestPeer(t, "alice", Options{MaxChildren: 1})
-	old := dialChild(t, alice, "kid")
-	old.expect(branchBytes(0, "alice"))
-	twin := dialChild(t, alice, "kid")
-	twin.expect(branchBytes(0, "alice"))
+	var socks []*rawD
+	for range maxConnsPerChild {
+		s := dialChild(t, alice, "kid")
+		s.expect(branchBytes(0, "alice"))
+		socks = append(socks, s)
+	}
 	waitChildren(t, alice, "kid")
 
 	fresh := dialChild(t, alice, "kid")
 	fresh.expect(branchBytes(0, "alice"))
-	old.expectClosed()
+	socks[0].expectClosed()
 	search := unhex(t, `03 31000000 05000000 "ghost" 09030000 06000000 "artist"`)
 	alice.handleServer(&slsk.EmbeddedMessage{Code: search[0], Payload: search[1:]})
-	twin.expect(append(unhex(t, `1c000000`), search...))
-	fresh.expect(append(unhex(t, `1c000000`), search...))
+	for _, s := range append(socks[1:], fresh) {
+		s.expect(append(unhex(t, `1c000000`), search...))
+	}
 
 	elsewhere, far := net.Pipe() // its remote host is not 127.0.0.1
 	defer far.Close()
 	if alice.acceptChild(elsewhere, "kid") {
-		t.Error("a third socket for kid from another host was accepted")
+		t.Error("another socket for kid from another host was accepted")
 	}
 	elsewhere.Close()
 	if tr := alice.Tree(); !cmp.Equal(tr.Children, []string{"kid"}) {
