@@ -3,7 +3,6 @@ package slskserver_test
 import (
 	"bytes"
 	"encoding/binary"
-	"io"
 	"testing"
 
 	"github.com/revival-net/revival/internal/netlimit"
@@ -73,16 +72,19 @@ func TestSlowConsumerIsDisconnected(t *testing.T) {
 	alice := h.Login("alice")
 	bob := h.Login("bob") // never reads below
 	carol := h.Login("carol")
-	// alice reads everything (CantConnectToPeer replies once bob is gone),
-	// so that only bob is slow.
-	go io.Copy(io.Discard, alice.Conn)
 	var burst []byte
 	for i := range 500 {
 		burst = slsk.AppendServerFrame(burst, &slsk.ConnectToPeer{Token: uint32(i), Username: "bob", Type: "P"})
 	}
-	// Enough to fill the loopback socket buffers and then the queue.
+	// Enough to fill the loopback socket buffers and then the queue. alice
+	// reads everything after each burst (Sync), so that only bob is slow:
+	// once bob is gone, each ConnectToPeer still in flight earns her a
+	// CantConnectToPeer, and with many bursts in flight (sent without a
+	// barrier) those overflowed her own queue when her reader fell behind
+	// on a busy machine, and the server dropped her instead.
 	for range 2000 {
 		alice.SendRaw(burst)
+		alice.Sync()
 		if n := h.Server.Online(); n < 3 {
 			break
 		}
