@@ -67,7 +67,10 @@ func (c *Client) UnwatchUser(user string) error {
 	return c.send(&slsk.UnwatchUser{Username: user})
 }
 
-// GetUserStatus asks for user's status (spec §2 code 7).
+// GetUserStatus asks for user's status (spec §2 code 7). The answer is
+// the first status report about user after the request: one the server
+// pushed just before it read the request can take its place, so to wait
+// for a change use WaitUserStatus (wait_report.go).
 func (c *Client) GetUserStatus(ctx context.Context, user string) (*slsk.GetUserStatusReply, error) {
 	m, err := c.roundTrip(ctx, &slsk.GetUserStatus{Username: user}, serverKey(slsk.CodeGetUserStatus, user))
 	if err != nil {
@@ -76,7 +79,11 @@ func (c *Client) GetUserStatus(ctx context.Context, user string) (*slsk.GetUserS
 	return m.(*slsk.GetUserStatusReply), nil
 }
 
-// GetUserStats asks for user's statistics (spec §2 code 36).
+// GetUserStats asks for user's statistics (spec §2 code 36). The answer
+// is the first stats report about user after the request: one the server
+// pushed just before it read the request (after our own Rescan, say) can
+// take its place, so to wait for a change use WaitUserStats
+// (wait_report.go).
 func (c *Client) GetUserStats(ctx context.Context, user string) (*slsk.GetUserStatsReply, error) {
 	m, err := c.roundTrip(ctx, &slsk.GetUserStats{Username: user}, serverKey(slsk.CodeGetUserStats, user))
 	if err != nil {

@@ -87,6 +87,7 @@ type Client struct {
 	closed      bool
 	err         error // why the client ended
 	waiters     map[waitKey][]chan any
+	reports     map[waitKey][]chan any
 	conns       map[net.Conn]connInfo // open peer sockets, closed by Close
 	inbound     int                   // how many of conns were accepted
 	perHost     *netlimit.PerIP       // inbound sockets per remote host
@@ -377,11 +378,22 @@ func (c *Client) send(m slsk.ServerMessage) error {
 		return c.failure()
 	default:
 	}
-	err := c.sendq.put(slsk.AppendServerFrame(nil, m))
+	err := c.queueFrame(m)
 	if errors.Is(err, errSendQueueFull) {
 		c.shutdown(err)
 	}
 	return err
+}
+
+// queueFrame queues m for the server and takes no lock but the send
+// queue's, so it may run under the event queue's lock (pushThen). Unlike
+// send it leaves a full queue (errSendQueueFull) to the caller, which
+// must shut the client down outside that lock.
+func (c *Client) queueFrame(m slsk.ServerMessage) error {
+	if c.conn == nil {
+		return ErrNotConnected
+	}
+	return c.sendq.put(slsk.AppendServerFrame(nil, m))
 }
 
 // writeLoop drains the send queue into the server connection.

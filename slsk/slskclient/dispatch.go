@@ -1,6 +1,7 @@
 package slskclient
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -57,9 +58,16 @@ func (c *Client) handleServer(m slsk.ServerMessage) {
 		// server delivers the message again at every login (spec §2
 		// codes 22, 23). A queued PrivateMessage is never dropped; one
 		// the full queue refuses is not acknowledged, so the server keeps
-		// it for our next login.
-		if c.events.push(PrivateMessage{ID: m.ID, Time: time.Unix(int64(m.Timestamp), 0), User: m.Username, Text: m.Message, New: m.IsNew}) {
-			c.send(&slsk.MessageAcked{ID: m.ID})
+		// it for our next login. The acknowledgement is queued for the
+		// server before the consumer can see the message (pushThen): a
+		// consumer that closes or asks the server something as soon as it
+		// sees the message must not overtake it, or the server sends the
+		// message again at the next login.
+		var ackErr error
+		c.events.pushThen(PrivateMessage{ID: m.ID, Time: time.Unix(int64(m.Timestamp), 0), User: m.Username, Text: m.Message, New: m.IsNew},
+			func() { ackErr = c.queueFrame(&slsk.MessageAcked{ID: m.ID}) })
+		if errors.Is(ackErr, errSendQueueFull) {
+			c.shutdown(ackErr)
 		}
 	case *slsk.CheckPrivilegesReply:
 		if !c.deliver(serverKey(slsk.CodeCheckPrivileges, ""), m) {

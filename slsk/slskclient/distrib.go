@@ -37,11 +37,13 @@ const (
 type distNet struct {
 	mu        sync.Mutex
 	parent    *distParent // nil while we are a branch root
-	seeking   bool        // a search for a parent is running
+	seek      uint64      // the running search for a parent (seekParent), 0 when none
+	seeks     uint64      // searches for a parent started, to number them
 	level     int32       // 0 as a root, else the parent's level + 1
 	root      string      // the root of our branch; ourselves as a root
 	children  map[*distChild]struct{}
-	accepting bool // the AcceptChildren value the server last heard
+	childSeq  uint64 // numbers child sockets in order of acceptance
+	accepting bool   // the AcceptChildren value the server last heard
 
 	fromServer atomic.Uint64 // searches the server embedded in code 93
 	fromParent atomic.Uint64 // searches our parent passed down
@@ -123,7 +125,7 @@ func (c *Client) onPossibleParents(m *slsk.PossibleParents) {
 	self := c.Username()
 	d := &c.dist
 	d.mu.Lock()
-	if d.parent != nil || d.seeking {
+	if d.parent != nil || d.seek != 0 {
 		d.mu.Unlock()
 		c.log.Debug("slsk: ignoring parent offer", "have_parent", d.parent != nil, "offers", len(m.Parents))
 		return
@@ -148,12 +150,22 @@ func (c *Client) onPossibleParents(m *slsk.PossibleParents) {
 		return
 	}
 	c.log.Debug("slsk: looking for a distributed parent", "candidates", len(cands))
-	d.seeking = true
+	d.seeks++
+	id := d.seeks
+	d.seek = id
 	d.mu.Unlock()
-	if !c.spawn(func() { c.seekParent(cands) }) {
-		d.mu.Lock()
-		d.seeking = false
-		d.mu.Unlock()
+	if !c.spawn(func() { c.seekParent(id, cands) }) {
+		d.endSeek(id)
+	}
+}
+
+// endSeek records that the search for a parent numbered id is over,
+// unless a newer one runs already.
+func (d *distNet) endSeek(id uint64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.seek == id {
+		d.seek = 0
 	}
 }
 

@@ -19,8 +19,11 @@ const (
 	// maxConnsPerChild is how many D sockets one child may hold at once:
 	// the race of spec §3.2 opens two (its PeerInit and our
 	// PierceFireWall) and the child closes the loser, so both are kept
-	// until then, counted as one child.
-	maxConnsPerChild = 2
+	// until then, counted as one child; and a child that tries us again
+	// at once (it lost the parent it chose instead) opens two more while
+	// we may not have seen the first two close yet. A further socket from
+	// the same host replaces the oldest (replacedChildLocked).
+	maxConnsPerChild = 4
 )
 
 // distChild is one D connection to a child. Searches are queued on q and
@@ -28,6 +31,8 @@ const (
 // our parent's reader or the server reader.
 type distChild struct {
 	user string
+	host netip.Addr // the remote host of conn
+	seq  uint64     // order of acceptance, to find the oldest socket
 	conn net.Conn
 	q    *sendQueue
 	done chan struct{} // closed when the child is removed
@@ -52,11 +57,14 @@ func (c *Client) updateAcceptingLocked() {
 	}
 }
 
-// canAcceptLocked reports whether user may become (or, with a second
-// socket from the race, stay) our child: children are enabled, we are
-// logged in, it is not ourselves or our parent (a cycle), and it is
-// already a child or there is room. Caller holds dist.mu.
-func (c *Client) canAcceptLocked(user string) bool {
+// canAcceptLocked reports whether a D socket from user at host may become
+// (or, with a second socket from the race, stay) our child: children are
+// enabled, we are logged in, it is not ourselves or our parent (a cycle),
+// and it is already a child or there is room. A child that holds
+// maxConnsPerChild sockets already is accepted from one of their hosts:
+// the new socket replaces the oldest (replacedChildLocked). Caller holds
+// dist.mu.
+func (c *Client) canAcceptLocked(user string, host netip.Addr) bool {
 	d := &c.dist
 	if user == "" || c.opts.DisableDistributed || c.opts.MaxChildren <= 0 || !c.isLoggedIn() || user == c.Username() {
 		return false
@@ -64,16 +72,47 @@ func (c *Client) canAcceptLocked(user string) bool {
 	if d.parent != nil && d.parent.user == user {
 		return false
 	}
-	n := 0
+	n, fromHost := 0, false
 	for ch := range d.children {
 		if ch.user == user {
 			n++
+			fromHost = fromHost || ch.host == host
 		}
 	}
 	if n > 0 {
-		return n < maxConnsPerChild
+		return n < maxConnsPerChild || fromHost
 	}
 	return len(d.childNamesLocked()) < c.opts.MaxChildren
+}
+
+// replacedChildLocked returns the socket a new one from user at host
+// replaces, or nil: when user holds maxConnsPerChild sockets, the oldest
+// from host. A child opens D sockets only while it looks for a parent, so
+// when it opens more, most of the ones it holds are leftovers of attempts
+// it gave up: closed on its side while our readers have not seen it yet.
+// Refusing the new socket until they catch up made the child's next
+// search for a parent fail. The oldest is the likeliest leftover, though
+// not surely one (a pierce for an attempt the child gave up can come
+// after the new attempt's socket), hence room for two attempts before
+// any is replaced. Only a socket from the same host is replaced, so a
+// peer elsewhere that claims the child's name cannot cut its link.
+// Caller holds dist.mu.
+func (c *Client) replacedChildLocked(user string, host netip.Addr) *distChild {
+	var oldest *distChild
+	n := 0
+	for ch := range c.dist.children {
+		if ch.user != user {
+			continue
+		}
+		n++
+		if ch.host == host && (oldest == nil || ch.seq < oldest.seq) {
+			oldest = ch
+		}
+	}
+	if n < maxConnsPerChild {
+		return nil
+	}
+	return oldest
 }
 
 // containsChild reports whether user is one of our children. Caller holds
@@ -93,14 +132,20 @@ func containsChild(d *distNet, user string) bool {
 // right after accepting), and starts its reader and writer. It returns
 // false, leaving conn to the caller, when the child is refused.
 func (c *Client) acceptChild(conn net.Conn, user string) bool {
+	host := remoteHost(conn)
 	d := &c.dist
 	d.mu.Lock()
-	if !c.canAcceptLocked(user) {
+	if !c.canAcceptLocked(user, host) {
 		d.mu.Unlock()
 		return false
 	}
 	before := len(d.childNamesLocked())
-	ch := &distChild{user: user, conn: conn, q: newSendQueue(maxChildQueue), done: make(chan struct{})}
+	old := c.replacedChildLocked(user, host)
+	if old != nil {
+		delete(d.children, old) // closed below; its reader finds it gone
+	}
+	d.childSeq++
+	ch := &distChild{user: user, host: host, seq: d.childSeq, conn: conn, q: newSendQueue(maxChildQueue), done: make(chan struct{})}
 	if d.children == nil {
 		d.children = map[*distChild]struct{}{}
 	}
@@ -109,6 +154,10 @@ func (c *Client) acceptChild(conn net.Conn, user string) bool {
 	c.updateAcceptingLocked()
 	names := d.childNamesLocked()
 	d.mu.Unlock()
+	if old != nil {
+		c.log.Debug("slsk: distributed child reconnected; closing its oldest socket", "user", user)
+		c.closeChild(old)
+	}
 	if len(names) != before {
 		c.events.push(ChildrenChanged{Children: names})
 	}
@@ -219,12 +268,18 @@ func (c *Client) removeChild(ch *distChild) {
 	c.updateAcceptingLocked()
 	names := d.childNamesLocked()
 	d.mu.Unlock()
-	close(ch.done)
-	ch.q.close()
-	c.untrackConn(ch.conn)
+	c.closeChild(ch)
 	if len(names) != before {
 		c.events.push(ChildrenChanged{Children: names})
 	}
+}
+
+// closeChild closes the socket of a child already taken out of
+// dist.children and stops its writer. Whoever took it out calls it, once.
+func (c *Client) closeChild(ch *distChild) {
+	close(ch.done)
+	ch.q.close()
+	c.untrackConn(ch.conn)
 }
 
 // onChildConnectToPeer answers a ConnectToPeer of type D relayed by the
@@ -235,7 +290,7 @@ func (c *Client) removeChild(ch *distChild) {
 func (c *Client) onChildConnectToPeer(m *slsk.ConnectToPeerReply) {
 	cant := &slsk.CantConnectToPeer{Token: m.Token, Username: m.Username}
 	c.dist.mu.Lock()
-	ok := c.canAcceptLocked(m.Username)
+	ok := c.canAcceptLocked(m.Username, m.IP.Unmap()) // we dial m.IP
 	c.dist.mu.Unlock()
 	if !ok || m.Port == 0 || m.Port > 65535 {
 		c.send(cant)

@@ -23,18 +23,19 @@ type parentOffer struct {
 	pending []byte // a search that arrived with the branch messages, or nil
 }
 
-// seekParent tries all candidates at once (spec §4.2 step 1) and adopts
-// the first that sends its branch level and root; the other sockets are
-// closed. The whole search is bounded by PeerConnectTimeout. If no
-// candidate works we stay a root; the server offers again later (about
-// every 60 s, spec §4.3 item 3).
-func (c *Client) seekParent(cands []slsk.PossibleParent) {
+// seekParent, the search for a parent numbered id, tries all candidates
+// at once (spec §4.2 step 1) and adopts the first that sends its branch
+// level and root; the other sockets are closed. The whole search is
+// bounded by PeerConnectTimeout. If no candidate works we stay a root; the
+// server offers again later (about every 60 s, spec §4.3 item 3).
+//
+// The search is over once a parent is adopted (adoptParent ends it), not
+// when the losing attempts have wound down: a parent lost meanwhile makes
+// us report HaveNoParent(1), and the server's immediate answer must start
+// the next search, not be ignored as an offer during this one.
+func (c *Client) seekParent(id uint64, cands []slsk.PossibleParent) {
 	d := &c.dist
-	defer func() {
-		d.mu.Lock()
-		d.seeking = false
-		d.mu.Unlock()
-	}()
+	defer d.endSeek(id)
 	ctx, cancel := c.peerContext(c.opts.PeerConnectTimeout)
 	defer cancel()
 	results := make(chan *parentOffer, len(cands))
@@ -149,6 +150,7 @@ func (c *Client) adoptParent(o *parentOffer) bool {
 	}
 	p := &distParent{user: o.user, conn: o.conn}
 	d.parent = p
+	d.seek = 0 // the search is over (seekParent)
 	d.level, d.root = o.level+1, o.root
 	c.sendAll(&slsk.HaveNoParent{NoParent: false}, &slsk.BranchRoot{Root: d.root}, &slsk.BranchLevel{Level: d.level})
 	c.sendBranchLocked()

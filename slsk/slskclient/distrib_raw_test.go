@@ -1,6 +1,7 @@
 package slskclient
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"net"
@@ -226,7 +227,7 @@ func TestDistribDisabled(t *testing.T) {
 	off := newTestPeer(t, "off", Options{DisableDistributed: true, MaxChildren: 5})
 	off.handleServer(&slsk.PossibleParents{Parents: []slsk.PossibleParent{{Username: "papa", IP: netip.MustParseAddr("127.0.0.1"), Port: 1}}})
 	off.dist.mu.Lock()
-	seeking := off.dist.seeking
+	seeking := off.dist.seek != 0
 	off.dist.mu.Unlock()
 	if seeking {
 		t.Error("a client with DisableDistributed looks for a parent")
@@ -249,4 +250,76 @@ func TestDistribReset(t *testing.T) {
 	waitParent(t, alice, "")
 	kid.expectClosed()
 	waitChildren(t, alice)
+}
+
+// TestDistribChildReconnects: a child that comes back while its sockets
+// from an earlier attempt are still open here (it gave up on them, our
+// readers have not seen them close yet) is accepted: a child may hold two
+// attempts' sockets, and one more replaces the oldest. Refusing it until
+// our readers caught up made the child's next search for a parent fail
+// (TestDistribReparent hung). A socket claiming the child's name from
+// another host replaces nothing.
+func TestDistribChildReconnects(t *testing.T) {
+	alice := newTestPeer(t, "alice", Options{MaxChildren: 1})
+	var socks []*rawD
+	for range maxConnsPerChild {
+		s := dialChild(t, alice, "kid")
+		s.expect(branchBytes(0, "alice"))
+		socks = append(socks, s)
+	}
+	waitChildren(t, alice, "kid")
+
+	fresh := dialChild(t, alice, "kid")
+	fresh.expect(branchBytes(0, "alice"))
+	socks[0].expectClosed()
+	search := unhex(t, `03 31000000 05000000 "ghost" 09030000 06000000 "artist"`)
+	alice.handleServer(&slsk.EmbeddedMessage{Code: search[0], Payload: search[1:]})
+	for _, s := range append(socks[1:], fresh) {
+		s.expect(append(unhex(t, `1c000000`), search...))
+	}
+
+	elsewhere, far := net.Pipe() // its remote host is not 127.0.0.1
+	defer far.Close()
+	if alice.acceptChild(elsewhere, "kid") {
+		t.Error("another socket for kid from another host was accepted")
+	}
+	elsewhere.Close()
+	if tr := alice.Tree(); !cmp.Equal(tr.Children, []string{"kid"}) {
+		t.Errorf("children %v, want [kid]", tr.Children)
+	}
+}
+
+// TestDistribOfferAfterAdoption: adopting a parent ends the search for
+// one, even while the attempts that lost are still being wound down. A
+// parent lost in that window makes us report HaveNoParent(1), and the
+// offer the server answers with must start a new search; it was ignored
+// as an offer during the old one, and the child stayed a root until the
+// server's next periodic round (TestDistribReparent hung).
+func TestDistribOfferAfterAdoption(t *testing.T) {
+	alice := newTestPeer(t, "alice", Options{})
+	d := &alice.dist
+	d.mu.Lock()
+	d.seeks++
+	id := d.seeks
+	d.seek = id // a search whose losing attempts are still open
+	d.mu.Unlock()
+
+	ours, papa := net.Pipe()
+	defer papa.Close()
+	if !alice.adoptParent(&parentOffer{user: "papa", conn: ours, br: bufio.NewReader(ours), level: 0, root: "papa"}) {
+		t.Fatal("papa not adopted")
+	}
+	waitParent(t, alice, "papa")
+	papa.Close()
+	waitParent(t, alice, "")
+
+	next := listenParent(t, alice, "nana") // the server's next offer
+	next.expect(unhex(t, `13000000 01 05000000 "alice" 01000000 "D" 00000000`))
+	d.endSeek(id) // the old search ends last and must not end the new one
+	d.mu.Lock()
+	running := d.seek != 0
+	d.mu.Unlock()
+	if !running {
+		t.Error("the end of the old search ended the new one")
+	}
 }

@@ -27,7 +27,11 @@
 // growing without bound. Requests that have an answer (GetUserStatus,
 // JoinRoom, GetPeerAddress, ...) register a waiter keyed by the code and
 // the user or room before sending, so concurrent callers each get their
-// reply; ctx bounds every wait.
+// reply; ctx bounds every wait. Status and stats replies carry no request
+// id and the server also pushes them unasked (spec §2.1), so the answer
+// to GetUserStatus or GetUserStats may be a report sent just before the
+// server read the request; WaitUserStatus and WaitUserStats wait instead
+// for a report that matches what the caller expects (wait_report.go).
 //
 // Everything else the server or a peer sends unasked is delivered on
 // Events as a typed Event. The channel is bounded (Options.EventBuffer):
@@ -70,8 +74,11 @@
 // embeds in code 93, adopts a parent from PossibleParents (trying all
 // candidates at once over D connections and reporting HaveNoParent(0),
 // BranchRoot and BranchLevel), answers the searches its parent passes
-// down, and becomes a root again when the parent goes. With
-// Options.MaxChildren > 0 it also accepts children and passes every
-// search to them unchanged. Tree reports the current state;
-// Options.DisableDistributed keeps the client a plain root.
+// down, and becomes a root again when the parent goes. A search for a
+// parent ends when one is adopted, so an offer after losing that parent
+// starts the next one at once. With Options.MaxChildren > 0 it also
+// accepts children and passes every search to them unchanged; a child
+// may hold the D sockets of two attempts at once (four), and a further
+// one from the same host replaces its oldest. Tree reports the current
+// state; Options.DisableDistributed keeps the client a plain root.
 package slskclient

@@ -123,6 +123,9 @@ func (c *Client) downloadAt(ctx context.Context, d *download, w io.Writer, progr
 	c.mu.Unlock()
 	conn.SetWriteDeadline(time.Now().Add(c.opts.WriteTimeout))
 	if _, err := conn.Write(slsk.AppendFileOffset(nil, uint64(offset))); err != nil {
+		if ctx.Err() != nil { // the AfterFunc above closed conn
+			return 0, ctx.Err()
+		}
 		return 0, fmt.Errorf("slskclient: sending offset: %w", err)
 	}
 	if progress != nil {

@@ -186,6 +186,43 @@ func TestDownloadGiveUpClosesFileConn(t *testing.T) {
 	f.expectClosed()
 }
 
+// cancelOnWrite is an F socket whose first write finds the Download's
+// context ended: the caller gave up while the offset was being sent.
+type cancelOnWrite struct {
+	net.Conn
+	cancel func()
+}
+
+func (c *cancelOnWrite) Write([]byte) (int, error) {
+	c.cancel()
+	return 0, net.ErrClosed
+}
+
+// TestDownloadGiveUpWhileSendingOffset: a Download whose context ends as
+// it sends the offset reports the context's error, not the closed socket
+// (TestDownloadGiveUpClosesFileConn failed now and then that way).
+func TestDownloadGiveUpWhileSendingOffset(t *testing.T) {
+	bob := newTestPeer(t, "bob", Options{})
+	carol := newRawRemote(t, bob, "carol")
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	const file = `S\f.bin`
+	done := startDownload(ctx, bob, "carol", file)
+	carol.accept().expect(&slsk.QueueUpload{Filename: file})
+
+	ours, theirs := net.Pipe()
+	defer theirs.Close()
+	bob.mu.Lock()
+	for d := range bob.downloads {
+		d.offered, d.claimed = true, true
+		d.fconn <- &cancelOnWrite{Conn: ours, cancel: cancel}
+	}
+	bob.mu.Unlock()
+	if res := waitResult(t, done); !errors.Is(res.err, context.Canceled) {
+		t.Errorf("Download error %v, want context.Canceled", res.err)
+	}
+}
+
 // TestFolderContentsConcurrent: two FolderContents calls to one user, and
 // an answer with a token nobody asked for; each call gets the answer to
 // its own request (review finding 3).

@@ -135,21 +135,35 @@ func keep(ev Event) bool {
 // full. It returns false if ev itself was dropped: the queue holds only
 // private messages, or it is closed.
 func (q *eventQueue) push(ev Event) bool {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return q.pushLocked(ev, q.n)
+	return q.pushThen(ev, nil)
 }
 
-// pushLocked queues ev if the channel then holds at most limit events.
-// Only pushes (serialised by mu) add to the channel, so a length below
-// limit stays below it until the send.
-func (q *eventQueue) pushLocked(ev Event, limit int) bool {
+// pushThen is push that, when ev is going to be queued, first runs queued
+// (if not nil) under the queue's lock, before the consumer can receive
+// ev. The private-message acknowledgement goes out that way: queued
+// before the consumer sees the message, so whatever the consumer sends
+// after seeing it (a barrier round trip, or Close) leaves after the
+// acknowledgement. queued must not block, push or close the queue.
+func (q *eventQueue) pushThen(ev Event, queued func()) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.pushLocked(ev, q.n, queued)
+}
+
+// pushLocked queues ev if the channel then holds at most limit events,
+// running queued (if not nil) just before. Only pushes (serialised by mu)
+// add to the channel, so a length below limit stays below it until the
+// send.
+func (q *eventQueue) pushLocked(ev Event, limit int, queued func()) bool {
 	if q.closed {
 		return false
 	}
 	if len(q.ch) >= limit && !q.evictLocked(limit) {
 		q.dropped.Add(1)
 		return false
+	}
+	if queued != nil {
+		queued()
 	}
 	q.ch <- ev
 	return true

@@ -1,6 +1,8 @@
 package slskclient
 
 import (
+	"bytes"
+	"net"
 	"testing"
 	"time"
 
@@ -93,5 +95,39 @@ func TestPrivateMessageAckedOnlyWhenQueued(t *testing.T) {
 	}
 	if diff := cmp.Diff([]uint32{1, 2, 5}, acked); diff != "" {
 		t.Errorf("acknowledged messages (-want +got):\n%s", diff)
+	}
+}
+
+// TestPrivateMessageAckedBeforeSeen: the acknowledgement of a private
+// message is queued for the server before the consumer can see the
+// message, so whatever the consumer sends on seeing it (a barrier round
+// trip, or Close) leaves after the acknowledgement. Queued after, it could
+// come too late, and the server delivered the message again at the next
+// login (TestPrivateMessageAcked failed now and then).
+func TestPrivateMessageAckedBeforeSeen(t *testing.T) {
+	c := newTestPeer(t, "bob", Options{})
+	ours, theirs := net.Pipe()
+	defer theirs.Close()
+	c.conn, c.sendq = ours, newSendQueue(1<<20) // no writer: frames stay queued
+
+	// While the test holds the send queue, no acknowledgement can be
+	// queued, so the message must not be seen.
+	c.sendq.mu.Lock()
+	go c.handleServer(&slsk.MessageUserReply{ID: 7, Username: "alice", Message: "hi", IsNew: true})
+	select {
+	case ev := <-c.Events():
+		c.sendq.mu.Unlock()
+		t.Fatalf("%+v was seen before its acknowledgement was queued", ev)
+	case <-time.After(100 * time.Millisecond):
+		// Not a timing assertion: with the right order nothing can
+		// arrive however long we wait; the wait gives a wrong order the
+		// time to show.
+	}
+	c.sendq.mu.Unlock()
+	waitEvent(t, c, func(ev Event) bool { pm, ok := ev.(PrivateMessage); return ok && pm.ID == 7 })
+	got := c.sendq.take()
+	c.sendq.written()
+	if want := slsk.AppendServerFrame(nil, &slsk.MessageAcked{ID: 7}); !bytes.Equal(got, want) {
+		t.Errorf("queued for the server % x, want the acknowledgement % x", got, want)
 	}
 }

@@ -32,15 +32,30 @@ func login(t *testing.T, h *slsktest.Harness, user string, opts Options) *Client
 }
 
 // deadAddr returns a loopback address nobody listens on, to make direct
-// connections fail so only the PierceFireWall path is left.
+// connections fail so only the PierceFireWall path is left. The port is
+// the local end of a connection kept open until the test ends: dialling
+// it is refused, and no listener can take it meanwhile. The port of a
+// closed listener could be taken by another test binary running at the
+// same time (go test runs packages in parallel), whose listener then
+// accepted our "dead" dial and the test waited for its full timeout.
 func deadAddr(t *testing.T) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := ln.Addr().String()
-	ln.Close()
-	return a
+	defer ln.Close()
+	held, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { held.Close() })
+	other, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return held.LocalAddr().String()
 }
 
 func TestLoginAnnouncesLikeNicotine(t *testing.T) {
@@ -48,6 +63,10 @@ func TestLoginAnnouncesLikeNicotine(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"a/1.mp3": "1", "a/2.mp3": "2", "b/3.mp3": "3"})
 	alice := login(t, h, "alice", Options{ShareDir: dir})
+	// Login returns once the server accepted it; the announcements after
+	// it (SetWaitPort, SharedFoldersFiles) are still on their way on
+	// alice's connection, which bob's requests do not wait for.
+	serverBarrier(t, alice)
 	bob := login(t, h, "bob", Options{})
 	ctx := testCtx(t)
 
@@ -84,14 +103,22 @@ func TestLoginAnnouncesLikeNicotine(t *testing.T) {
 	if d, f := alice.SharedCounts(); d != 4 || f != 4 {
 		t.Errorf("after rescan SharedCounts = %d, %d; want 4, 4", d, f)
 	}
-	// Asked on alice's own connection, which the server reads in order,
-	// the answer comes after the server handled SharedFoldersFiles.
-	st, err = alice.GetUserStats(ctx, "alice")
+	// The server pushes alice her own stats after each SharedFoldersFiles
+	// (spec §1.5), so a report of the old counts may still be on its way:
+	// she waits for the new ones instead of taking the first report.
+	if _, err := alice.WaitUserStats(ctx, "alice", func(r *slsk.GetUserStatsReply) bool {
+		return r.Stats.Files == 4 && r.Stats.Dirs == 4
+	}); err != nil {
+		t.Fatalf("waiting for alice's new counts: %v", err)
+	}
+	// The server has them, so bob (who is sent no pushes about alice)
+	// gets them as the answer.
+	st, err = bob.GetUserStats(ctx, "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st.Stats.Files != 4 || st.Stats.Dirs != 4 {
-		t.Errorf("after rescan alice's stats are %+v, want 4 files in 4 folders", st.Stats)
+		t.Errorf("after rescan alice's stats as bob sees them: %+v, want 4 files in 4 folders", st.Stats)
 	}
 }
 
@@ -372,5 +399,20 @@ func TestRelogged(t *testing.T) {
 	}
 	if _, err := first.GetUserStatus(context.Background(), "alice"); err == nil {
 		t.Error("call on a disconnected client succeeded")
+	}
+}
+
+// TestDeadAddr: the dead address refuses connections and stays dead for
+// the whole test: no listener, here or in a test binary running at the
+// same time, can take its port.
+func TestDeadAddr(t *testing.T) {
+	a := deadAddr(t)
+	if c, err := net.Dial("tcp", a); err == nil {
+		c.Close()
+		t.Errorf("dialling the dead address %s succeeded", a)
+	}
+	if ln, err := net.Listen("tcp", a); err == nil {
+		ln.Close()
+		t.Errorf("a listener could take the dead address %s", a)
 	}
 }

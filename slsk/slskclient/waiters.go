@@ -2,6 +2,7 @@ package slskclient
 
 import (
 	"context"
+	"slices"
 
 	"github.com/revival-net/revival/slsk"
 )
@@ -70,21 +71,64 @@ func (c *Client) await(k waitKey) (ch chan any, cancel func()) {
 	}
 }
 
-// deliver hands m to every waiter for k (narrowed by replyKey) and reports
-// whether there was one. Waiters that share a key asked the same question
-// (two Browse calls to one user), so one answer serves them all; replies
-// to token-tagged requests go only to the request with that token. It
-// never blocks: each waiter channel has room for its one reply.
+// subscribe registers a subscriber (in Client.reports) that sees every
+// message delivered for k until cancel, not only the first (waitReport).
+// Its channel keeps the newest reportBuffer messages: when the subscriber
+// falls behind, the oldest is dropped, never the newest, which is the
+// current state.
+func (c *Client) subscribe(k waitKey) (ch chan any, cancel func()) {
+	ch = make(chan any, reportBuffer)
+	c.mu.Lock()
+	if c.reports == nil {
+		c.reports = map[waitKey][]chan any{}
+	}
+	c.reports[k] = append(c.reports[k], ch)
+	c.mu.Unlock()
+	return ch, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		ws := slices.DeleteFunc(c.reports[k], func(w chan any) bool { return w == ch })
+		if len(ws) == 0 {
+			delete(c.reports, k)
+		} else {
+			c.reports[k] = ws
+		}
+	}
+}
+
+// reportBuffer is how many undelivered reports a subscriber keeps.
+const reportBuffer = 16
+
+// deliver hands m to every waiter for k (narrowed by replyKey) and every
+// subscriber, and reports whether there was one. Waiters that share a key
+// asked the same question (two Browse calls to one user), so one answer
+// serves them all; replies to token-tagged requests go only to the
+// request with that token. It never blocks: each waiter channel has room
+// for its one reply, and a full subscriber loses its oldest message.
 func (c *Client) deliver(k waitKey, m any) bool {
 	k = replyKey(k, m)
 	c.mu.Lock()
 	ws := c.waiters[k]
 	delete(c.waiters, k)
+	subs := slices.Clone(c.reports[k])
 	c.mu.Unlock()
 	for _, w := range ws {
 		w <- m
 	}
-	return len(ws) > 0
+	for _, s := range subs {
+		for sent := false; !sent; {
+			select {
+			case s <- m:
+				sent = true
+			default:
+				select { // full: drop the oldest
+				case <-s:
+				default:
+				}
+			}
+		}
+	}
+	return len(ws)+len(subs) > 0
 }
 
 // roundTrip sends req to the server and waits for the reply named k.
