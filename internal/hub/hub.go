@@ -33,6 +33,9 @@ func (h *Hub) Changes() uint64 { return h.changes.Load() }
 
 // New returns a Hub over st.
 func New(st store.Store, opts AccountsOptions) *Hub {
+	if opts.Settings == nil {
+		opts.Settings = st.Settings()
+	}
 	return &Hub{Store: st, Accounts: NewAccounts(st.Users(), opts), Presence: NewPresence()}
 }
 

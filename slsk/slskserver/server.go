@@ -25,7 +25,7 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	perIP   *netlimit.PerIP
-	failed  *netlimit.ByIP // wrong-password logins per host
+	login   *loginLimits // wrong passwords, registrations, refusal logging
 	started time.Time
 
 	nextConnID atomic.Uint64
@@ -75,7 +75,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		opts:       opts,
 		log:        opts.Logger.With("proto", "slsk"),
 		perIP:      netlimit.NewPerIP(opts.Limits.MaxConnsPerIP),
-		failed:     netlimit.NewByIP(opts.Limits.FailedLogins),
+		login:      newLoginLimits(opts),
 		started:    opts.Now(),
 		listeners:  map[net.Listener]struct{}{},
 		conns:      map[*conn]struct{}{},
