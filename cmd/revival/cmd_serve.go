@@ -45,6 +45,10 @@ func loadConfig(fs *flag.FlagSet, cfg *config.Config, path string) error {
 		"slsk-distributed":      func() { cfg.Slsk.Distributed = flagCfg.Slsk.Distributed },
 		"slsk-max-conns-per-ip": func() { cfg.Slsk.MaxConnsPerIP = flagCfg.Slsk.MaxConnsPerIP },
 		"slsk-private":          func() { cfg.Slsk.PrivateMode = flagCfg.Slsk.PrivateMode },
+		"slsk-registrations-per-host-hour": func() {
+			cfg.Slsk.RegistrationsPerHostHour = flagCfg.Slsk.RegistrationsPerHostHour
+		},
+		"slsk-registrations-per-minute": func() { cfg.Slsk.RegistrationsPerMinute = flagCfg.Slsk.RegistrationsPerMinute },
 	}
 	for name := range set {
 		if f := apply[name]; f != nil {
@@ -68,6 +72,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&cfg.Slsk.Distributed, "slsk-distributed", cfg.Slsk.Distributed, "how searches reach Soulseek users: roots, tree or direct")
 	fs.IntVar(&cfg.Slsk.MaxConnsPerIP, "slsk-max-conns-per-ip", cfg.Slsk.MaxConnsPerIP, "simultaneous Soulseek connections per address (-1: unlimited)")
 	fs.BoolVar(&cfg.Slsk.PrivateMode, "slsk-private", cfg.Slsk.PrivateMode, "refuse unknown Soulseek names instead of registering them")
+	fs.IntVar(&cfg.Slsk.RegistrationsPerHostHour, "slsk-registrations-per-host-hour", cfg.Slsk.RegistrationsPerHostHour, "new Soulseek accounts per host and hour (-1: unlimited)")
+	fs.IntVar(&cfg.Slsk.RegistrationsPerMinute, "slsk-registrations-per-minute", cfg.Slsk.RegistrationsPerMinute, "new Soulseek accounts per minute on the whole server (-1: unlimited)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
