@@ -114,6 +114,9 @@ type Accounts struct {
 	verified map[string]verifier
 }
 
+// storeAfterHash bounds the store writes that follow a bcrypt run.
+const storeAfterHash = 10 * time.Second
+
 // maxVerified bounds the verifier cache; past it, entries are dropped at
 // random (map order), which only costs a store read on the next login.
 const maxVerified = 1 << 20
@@ -211,6 +214,10 @@ func (a *Accounts) register(ctx context.Context, name, password string, host net
 	if err != nil {
 		return store.User{}, err
 	}
+	// The hash was paid for, possibly after a long wait in the queue:
+	// storing it gets its own time rather than what is left of ctx.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeAfterHash)
+	defer cancel()
 	u := store.User{Name: name, PasswordHash: hash, CreatedAt: a.opts.Now()}
 	if err := a.users.Create(ctx, u); err != nil {
 		return store.User{}, err
@@ -359,7 +366,9 @@ func (a *Accounts) check(ctx context.Context, u *userRecord, password string, ho
 		}
 		ok = err == nil
 		if ok {
-			a.remember(ctx, u.name, u.hash, mac, host)
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeAfterHash)
+			a.remember(sctx, u.name, u.hash, mac, host)
+			cancel()
 		}
 	}
 	if !ok {
