@@ -291,7 +291,15 @@ func (a *Accounts) Authenticate(ctx context.Context, req LoginRequest) (LoginRes
 		return LoginResult{}, ErrEmptyPassword
 	}
 	host := netlimit.HostKey(req.Host)
-	u, err := a.users.Get(ctx, req.Name)
+	// A returning user's account was kept at their last login: changes
+	// made in this process (Ban, SetPassword) and those another process
+	// reports (Hub.AccountChanged) drop it, so it is as fresh as the
+	// sessions it would be checked against.
+	u, cached := a.cachedUser(req.Name)
+	var err error
+	if !cached {
+		u, err = a.users.Get(ctx, req.Name)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		if !req.Register {
 			return LoginResult{}, ErrUnknownUser
@@ -315,6 +323,7 @@ func (a *Accounts) Authenticate(ctx context.Context, req LoginRequest) (LoginRes
 		if err != nil {
 			return LoginResult{}, err
 		}
+		a.noteLogin(&u, host)
 		return LoginResult{User: u, Created: true}, nil
 	}
 	if err != nil {
@@ -326,6 +335,7 @@ func (a *Accounts) Authenticate(ctx context.Context, req LoginRequest) (LoginRes
 	if err := a.check(ctx, &userRecord{name: u.Name, hash: u.PasswordHash}, req.Password, host, req.Guard); err != nil {
 		return LoginResult{}, err
 	}
+	a.noteLogin(&u, host)
 	return LoginResult{User: u}, nil
 }
 
@@ -342,7 +352,6 @@ func (a *Accounts) check(ctx context.Context, u *userRecord, password string, ho
 		}
 		if hmac.Equal(v.mac[:], mac[:]) {
 			g.refundKnown(host, u.name)
-			a.noteHost(u.name, host)
 			return nil
 		}
 		g.chargeFailure(host, u.name)
@@ -375,7 +384,6 @@ func (a *Accounts) check(ctx context.Context, u *userRecord, password string, ho
 		return ErrBadPassword
 	}
 	g.refundFailure(host, u.name)
-	a.noteHost(u.name, host)
 	return nil
 }
 

@@ -273,3 +273,29 @@ func TestReservedNamesInAnyCase(t *testing.T) {
 		}
 	}
 }
+
+// A returning user's account is kept in memory, but a ban or unban made
+// through the hub takes effect at the next login all the same.
+func TestKeptAccountFollowsBans(t *testing.T) {
+	h := openHub(t, t.TempDir(), hub.AccountsOptions{})
+	for range 2 {
+		if err := login(h, "alice", "pw", hostA, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.Ban(t.Context(), "alice", time.Now().Add(time.Hour), "spam"); err != nil {
+		t.Fatal(err)
+	}
+	var ban *hub.BanError
+	if err := login(h, "alice", "pw", hostA, nil); !errors.As(err, &ban) {
+		t.Fatalf("login after a ban: %v", err)
+	}
+	if err := h.Ban(t.Context(), "alice", time.Time{}, ""); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := login(h, "alice", "pw", hostA, nil); err != nil {
+			t.Fatalf("login after the ban was lifted: %v", err)
+		}
+	}
+}

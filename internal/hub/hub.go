@@ -46,8 +46,8 @@ func (h *Hub) Ban(ctx context.Context, name string, until time.Time, reason stri
 		return err
 	}
 	h.changes.Add(1)
+	h.Accounts.Forget(name) // the kept account has the old ban
 	if !until.IsZero() {
-		h.Accounts.Forget(name)
 		h.Presence.Kick(name, "banned: "+reason)
 	}
 	return nil

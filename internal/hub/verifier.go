@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"net/netip"
 	"strings"
+
+	"github.com/revival-net/revival/internal/store"
 )
 
 // The returning-login verifier.
@@ -47,6 +49,11 @@ type verifier struct {
 	tag   [8]byte  // hashTag of the bcrypt hash the password was checked against
 	mac   [32]byte // HMAC(key, name, hash, password)
 	hosts [knownHosts]netip.Addr
+	// user is the account as read at the last successful login, so a
+	// returning login needs no store read (see Authenticate); valid when
+	// hasUser. Forget drops it with the verifier.
+	user    store.User
+	hasUser bool
 }
 
 // knows reports whether host logged in with this verifier before.
@@ -136,14 +143,24 @@ func (a *Accounts) putLocked(name string, v verifier) {
 	a.verified[name] = v
 }
 
-// noteHost records that host logged in to name.
-func (a *Accounts) noteHost(name string, host netip.Addr) {
+// noteLogin records that host logged in to u's account, and keeps u for
+// the next login.
+func (a *Accounts) noteLogin(u *store.User, host netip.Addr) {
 	a.mu.Lock()
-	if v, ok := a.verified[name]; ok && v.hosts[0] != host {
+	if v, ok := a.verified[u.Name]; ok && hashTag(u.PasswordHash) == v.tag {
 		v.note(host)
-		a.verified[name] = v
+		v.user, v.hasUser = *u, true
+		a.verified[u.Name] = v
 	}
 	a.mu.Unlock()
+}
+
+// cachedUser returns the account kept by noteLogin.
+func (a *Accounts) cachedUser(name string) (store.User, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	v, ok := a.verified[name]
+	return v.user, ok && v.hasUser
 }
 
 // sealed is the stored form: "v1:" key id ":" tag ":" mac, in hex. Known

@@ -253,6 +253,7 @@ func (s *Server) logout(u *session) {
 		s.leaveRoomLocked(u, r, false)
 	}
 	if current {
+		s.login.kept.put(u.name, keptUser{stats: stats, likes: u.likes, hates: u.hates})
 		delete(s.users, u.name)
 		s.sendToWatchersLocked(u.name, u, &slsk.GetUserStatusReply{Username: u.name, Status: slsk.StatusOffline})
 	}

@@ -61,6 +61,8 @@ const refusalLogInterval = 5 * time.Second
 type loginLimits struct {
 	guard *hub.Guard
 	log   *logx.Sampler
+	kept  *keptSettings // settings of users who logged out, for their next login
+	empty *noPending    // users known to have no offline messages
 }
 
 func newLoginLimits(o Options) *loginLimits {
@@ -73,6 +75,8 @@ func newLoginLimits(o Options) *loginLimits {
 			HostRegistrations: l.HostRegistrations,
 			Registrations:     l.Registrations,
 		}, o.Now),
-		log: logx.NewSampler(refusalLogInterval),
+		log:   logx.NewSampler(refusalLogInterval),
+		kept:  newKeptSettings(),
+		empty: newNoPending(),
 	}
 }
