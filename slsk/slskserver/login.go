@@ -150,7 +150,11 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 		joined:    map[string]*room{},
 		dist:      distState{haveNoParent: true},
 	}
-	s.loadUserSettings(ctx, u)
+	// A fresh deadline: a registration may have spent most of ctx waiting
+	// for a hashing slot.
+	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer scancel()
+	s.loadUserSettings(sctx, u)
 	s.register(u, login.Password, changes)
 	return u, "", ""
 }
