@@ -154,6 +154,11 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 	// for a hashing slot.
 	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer scancel()
+	if res.Created {
+		// A new account inherits nothing kept for an old one of that name
+		// (deleted from the CLI a moment ago, before the watcher said so).
+		s.login.kept.drop(u.name)
+	}
 	s.loadUserSettings(sctx, u)
 	s.register(u, login.Password, changes)
 	return u, "", ""
