@@ -56,18 +56,20 @@ func refusalLabel(reason string) string {
 // the next line.
 const refusalLogInterval = 5 * time.Second
 
-// loginLimits is the server's login rationing: the budgets (hub.Guard)
-// and the sampler that keeps refused logins from flooding the log.
-type loginLimits struct {
+// loginState is what the server keeps for logins: the budgets
+// (hub.Guard), the sampler that keeps refused logins from flooding the
+// log, and what lets a returning login skip the store (kept settings,
+// users known to have no offline messages).
+type loginState struct {
 	guard *hub.Guard
 	log   *logx.Sampler
 	kept  *keptSettings // settings of users who logged out, for their next login
 	empty *noPending    // users known to have no offline messages
 }
 
-func newLoginLimits(o Options) *loginLimits {
+func newLoginState(o Options) *loginState {
 	l := o.Limits
-	return &loginLimits{
+	return &loginState{
 		guard: hub.NewGuard(hub.GuardOptions{
 			HostFailures:      l.FailedLogins,
 			AccountFailures:   l.AccountFailedLogins,

@@ -25,7 +25,7 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	perIP   *netlimit.PerIP
-	login   *loginLimits // wrong passwords, registrations, refusal logging
+	login   *loginState // login budgets, refusal logging, returning-login caches
 	started time.Time
 
 	nextConnID atomic.Uint64
@@ -75,7 +75,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		opts:       opts,
 		log:        opts.Logger.With("proto", "slsk"),
 		perIP:      netlimit.NewPerIP(opts.Limits.MaxConnsPerIP),
-		login:      newLoginLimits(opts),
+		login:      newLoginState(opts),
 		started:    opts.Now(),
 		listeners:  map[net.Listener]struct{}{},
 		conns:      map[*conn]struct{}{},
