@@ -81,11 +81,12 @@ func (p *Keyed[K]) pruneLocked(now time.Time) {
 			delete(p.m, k)
 		}
 	}
-	// Still full (many keys failing at once): forget an arbitrary one
-	// rather than grow without bound. That hands one key a fresh burst,
-	// which is the price of a bounded map.
+	// Still nearly full (many keys failing at once): forget arbitrary
+	// ones rather than grow without bound, down to 90% so the next
+	// inserts do not each scan the map again. That hands those keys a
+	// fresh burst, which is the price of a bounded map.
 	for k := range p.m {
-		if len(p.m) < p.max {
+		if len(p.m) < p.max-p.max/10 {
 			break
 		}
 		delete(p.m, k)
