@@ -106,6 +106,7 @@ type Accounts struct {
 	hashes  atomic.Uint64 // bcrypt runs, for tests and metrics
 	key     []byte
 	keyID   [4]byte
+	macs    sync.Pool // hash.Hash: HMAC-SHA256 under key
 
 	// beforeHash, when set (tests), runs before each bcrypt run.
 	beforeHash func()

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"net/netip"
 	"strings"
 
@@ -86,12 +87,18 @@ func hashTag(hash string) [8]byte {
 	return t
 }
 
-func (a *Accounts) mac(name, hash, password string) [32]byte {
-	h := hmac.New(sha256.New, a.key)
+func (a *Accounts) mac(name, pwHash, password string) [32]byte {
+	// Keyed HMAC states are pooled: one runs on every login.
+	h, _ := a.macs.Get().(hash.Hash)
+	if h == nil {
+		h = hmac.New(sha256.New, a.key)
+	}
+	defer a.macs.Put(h)
+	h.Reset()
 	h.Write([]byte("revival login v1\x00"))
 	h.Write([]byte(name))
 	h.Write([]byte{0})
-	h.Write([]byte(hash))
+	h.Write([]byte(pwHash))
 	h.Write([]byte{0})
 	h.Write([]byte(password))
 	var out [32]byte
