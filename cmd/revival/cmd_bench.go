@@ -53,7 +53,8 @@ func runBenchSlsk(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var o slskload.Options
 	var server string
 	var serverPid int
-	var jsonOut bool
+	var jsonOut, restart bool
+	var bcryptCost int
 	fs := flag.NewFlagSet("bench slsk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.IntVar(&o.Clients, "clients", 10000, "users logged in at once")
@@ -68,6 +69,9 @@ func runBenchSlsk(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.StringVar(&server, "server", "", "address of a running server to test (default: start one as a child process)")
 	fs.IntVar(&serverPid, "server-pid", 0, "process id of the --server, to report its memory")
 	fs.BoolVar(&jsonOut, "json", false, "print the result as JSON")
+	fs.BoolVar(&restart, "restart", false, "restart storm: register --clients users, restart the child server on the same data directory, reconnect them all at once; report the slowest login and refusals")
+	fs.IntVar(&o.ReconnectConcurrency, "reconnect-concurrency", 0, "with --restart: reconnections in flight at once (0: all)")
+	fs.IntVar(&bcryptCost, "bcrypt-cost", 4, "bcrypt cost of the child server (10 is the default of `revival serve`)")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return 0
@@ -87,24 +91,41 @@ func runBenchSlsk(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return fail(stderr, "bench slsk", err)
 	}
 
-	var child *serverproc.Child
+	if restart && server != "" {
+		fmt.Fprintln(stderr, "revival bench slsk: --restart needs the child server (no --server)")
+		return 2
+	}
+	var bs *benchServer
 	if server == "" {
-		c, cmdline, cleanup, err := startBenchServer(stderr)
+		var err error
+		bs, err = startBenchServer(stderr, bcryptCost)
 		if err != nil {
 			return fail(stderr, "bench slsk", err)
 		}
-		defer cleanup()
-		child, server, serverPid, out.ServerCmd = c, c.Addr, c.Pid(), cmdline
+		defer bs.cleanup()
+		server, serverPid, out.ServerCmd = bs.child.Addr, bs.child.Pid(), bs.cmdline()
 		progress("started server pid %d on %s", serverPid, server)
 	}
 	out.Server, out.ServerPid = server, serverPid
+	if restart {
+		o.Restart = func(context.Context) (string, error) {
+			if err := bs.restart(); err != nil {
+				return "", err
+			}
+			serverPid = bs.child.Pid()
+			out.ServerPid = serverPid
+			progress("restarted server: pid %d on %s", serverPid, server)
+			return "", nil
+		}
+	}
 	if serverPid > 0 {
-		pid, self := serverPid, os.Getpid()
-		o.Memory = func() (int64, error) { return serverproc.RSS(pid) }
+		self := os.Getpid()
+		// serverPid changes when --restart starts a new child.
+		o.Memory = func() (int64, error) { return serverproc.RSS(serverPid) }
 		o.CPU = func() (slskload.CPUSample, error) {
 			var s slskload.CPUSample
 			var err1, err2, err3 error
-			s.Server, err1 = serverproc.ProcessCPU(pid)
+			s.Server, err1 = serverproc.ProcessCPU(serverPid)
 			s.Clients, err2 = serverproc.ProcessCPU(self)
 			s.Machine, s.SoftIRQ, err3 = serverproc.MachineBusy()
 			return s, errors.Join(err1, err2, err3)
@@ -116,8 +137,8 @@ func runBenchSlsk(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		out.Error = err.Error()
 	}
-	if res != nil && child != nil {
-		if exited, werr := child.Exited(); exited {
+	if res != nil && bs != nil {
+		if exited, werr := bs.child.Exited(); exited {
 			res.Failures = append(res.Failures, fmt.Sprintf("the server exited during the run: %v", werr))
 		}
 	}
@@ -153,34 +174,59 @@ func runBenchSlsk(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return 0
 }
 
+// benchServer is the child server of a bench run and its data directory.
+type benchServer struct {
+	exe, dir string
+	args     []string
+	child    *serverproc.Child
+	stderr   io.Writer // the child's output and cleanup's complaints
+}
+
 // startBenchServer starts this binary's `serve` on a temporary data
-// directory and a free loopback port. cleanup stops it (SIGTERM, then
-// wait) and removes the directory.
-func startBenchServer(stderr io.Writer) (*serverproc.Child, string, func(), error) {
+// directory and a free loopback port, with the given bcrypt cost.
+// cleanup stops it (SIGTERM, then wait) and removes the directory.
+func startBenchServer(stderr io.Writer, bcryptCost int) (*benchServer, error) {
 	exe, err := os.Executable()
 	if err != nil {
-		return nil, "", nil, err
+		return nil, err
 	}
 	dir, err := os.MkdirTemp("", "revival-bench-")
 	if err != nil {
-		return nil, "", nil, err
+		return nil, err
 	}
 	addr, err := serverproc.FreeAddr()
 	if err != nil {
 		_ = os.RemoveAll(dir)
-		return nil, "", nil, err
+		return nil, err
 	}
-	args := serverproc.ServeArgs(dir, addr)
-	c, err := serverproc.Start(exe, args, addr, stderr, 30*time.Second)
+	b := &benchServer{exe: exe, dir: dir, args: serverproc.ServeArgsCost(dir, addr, bcryptCost), stderr: stderr}
+	if b.child, err = serverproc.Start(exe, b.args, addr, stderr, 30*time.Second); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	return b, nil
+}
+
+func (b *benchServer) cmdline() string { return "revival " + strings.Join(b.args, " ") }
+
+// restart stops the child (SIGTERM: a graceful shutdown, as an operator's
+// restart) and starts the same command on the same data directory and
+// address.
+func (b *benchServer) restart() error {
+	if err := b.child.Stop(30 * time.Second); err != nil {
+		return fmt.Errorf("stopping the server: %w", err)
+	}
+	c, err := serverproc.Start(b.exe, b.args, b.child.Addr, b.stderr, 60*time.Second)
 	if err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, "", nil, err
+		return fmt.Errorf("starting the server again: %w", err)
 	}
-	cleanup := func() {
-		if err := c.Stop(30 * time.Second); err != nil {
-			fmt.Fprintln(stderr, "revival bench slsk: stopping the server:", err)
-		}
-		_ = os.RemoveAll(dir)
+	b.child = c
+	return nil
+}
+
+func (b *benchServer) cleanup() {
+	if err := b.child.Stop(30 * time.Second); err != nil {
+		fmt.Fprintln(b.stderr, "revival bench slsk: stopping the server:", err)
 	}
-	return c, "revival " + strings.Join(args, " "), cleanup, nil
+	_ = os.RemoveAll(b.dir)
 }

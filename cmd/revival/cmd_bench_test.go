@@ -61,6 +61,7 @@ func TestBenchUsage(t *testing.T) {
 		{[]string{"slsk", "extra"}, 2},
 		{[]string{"slsk", "--clients", "x"}, 2},
 		{[]string{"slsk", "--server", "127.0.0.1:1", "--clients", "1"}, 1}, // refused by the options check
+		{[]string{"slsk", "--server", "127.0.0.1:1", "--restart"}, 2},      // a restart needs the child server
 	}
 	for _, tt := range tests {
 		var stdout, stderr strings.Builder

@@ -53,6 +53,10 @@ func loadConfig(fs *flag.FlagSet, cfg *config.Config, path string) error {
 		"slsk-rooms-per-host":        func() { cfg.Slsk.RoomsPerHost = flagCfg.Slsk.RoomsPerHost },
 		"slsk-rooms-per-host-window": func() { cfg.Slsk.RoomsPerHostWindow = flagCfg.Slsk.RoomsPerHostWindow },
 		"slsk-room-list-max":         func() { cfg.Slsk.RoomListMax = flagCfg.Slsk.RoomListMax },
+		"slsk-registrations-per-host-hour": func() {
+			cfg.Slsk.RegistrationsPerHostHour = flagCfg.Slsk.RegistrationsPerHostHour
+		},
+		"slsk-registrations-per-minute": func() { cfg.Slsk.RegistrationsPerMinute = flagCfg.Slsk.RegistrationsPerMinute },
 	}
 	for name := range set {
 		if f := apply[name]; f != nil {
@@ -83,6 +87,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&cfg.Slsk.RoomsPerHost, "slsk-rooms-per-host", cfg.Slsk.RoomsPerHost, "Soulseek rooms created per address (IPv6: /64) per window (0: 20, -1: unlimited)")
 	fs.DurationVar(&cfg.Slsk.RoomsPerHostWindow.Duration, "slsk-rooms-per-host-window", cfg.Slsk.RoomsPerHostWindow.Duration, "the window of --slsk-rooms-per-host (0: 1h)")
 	fs.IntVar(&cfg.Slsk.RoomListMax, "slsk-room-list-max", cfg.Slsk.RoomListMax, "public rooms in one RoomList reply, largest first (0: 1000)")
+	fs.IntVar(&cfg.Slsk.RegistrationsPerHostHour, "slsk-registrations-per-host-hour", cfg.Slsk.RegistrationsPerHostHour, "new Soulseek accounts per host and hour (-1: unlimited)")
+	fs.IntVar(&cfg.Slsk.RegistrationsPerMinute, "slsk-registrations-per-minute", cfg.Slsk.RegistrationsPerMinute, "new Soulseek accounts per minute on the whole server (-1: unlimited)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/revival-net/revival/internal/config"
 	"github.com/revival-net/revival/internal/hub"
+	"github.com/revival-net/revival/internal/netlimit"
 	"github.com/revival-net/revival/internal/store/sqlstore"
 	"github.com/revival-net/revival/slsk/slskserver"
 )
@@ -59,7 +60,14 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, err
 	}
 	a := &App{cfg: cfg, log: logger, store: st, registry: prometheus.NewRegistry(), listeners: map[string]net.Listener{}}
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.hub = hub.New(st, hub.AccountsOptions{BcryptCost: cfg.Accounts.BcryptCost})
+	// The key that seals returning-login verifiers in the store lives
+	// beside it in the data directory (hub.LoadOrCreateKey).
+	key, err := hub.LoadOrCreateKey(cfg.Data)
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	a.hub = hub.New(st, hub.AccountsOptions{BcryptCost: cfg.Accounts.BcryptCost, VerifierKey: key})
 	a.watcher = newChangeWatcher(ctx, a) // before the servers load their state
 	if err := a.build(ctx); err != nil {
 		a.closeAll()
@@ -94,6 +102,9 @@ func (a *App) build(ctx context.Context) error {
 				MaxRoomsPerAccount: a.cfg.Slsk.MaxRoomsPerAccount,
 				RoomCreations:      slskserver.RoomCreationRate(a.cfg.Slsk.RoomsPerHost, a.cfg.Slsk.RoomsPerHostWindow.Duration),
 				MaxRoomListRooms:   a.cfg.Slsk.RoomListMax,
+
+				HostRegistrations: perPeriod(a.cfg.Slsk.RegistrationsPerHostHour, time.Hour),
+				Registrations:     perPeriod(a.cfg.Slsk.RegistrationsPerMinute, time.Minute),
 			},
 		})
 		if err != nil {
@@ -213,4 +224,13 @@ func (a *App) adminHandler() http.Handler {
 		fmt.Fprintln(w, "ok")
 	})
 	return mux
+}
+
+// perPeriod turns "n per period" from the configuration into a rate with
+// a burst of n; -1 (no limit) becomes a rate that allows everything.
+func perPeriod(n int, period time.Duration) netlimit.Rate {
+	if n < 0 {
+		return netlimit.Rate{PerSecond: -1}
+	}
+	return netlimit.Rate{PerSecond: float64(n) / period.Seconds(), Burst: float64(n)}
 }

@@ -67,6 +67,11 @@ type Slsk struct {
 	RoomsPerHost       int      `toml:"rooms_per_host"`        // rooms created per address per window (-1: unlimited)
 	RoomsPerHostWindow Duration `toml:"rooms_per_host_window"` // default 1h
 	RoomListMax        int      `toml:"room_list_max"`         // public rooms in one RoomList reply
+	// RegistrationsPerHostHour and RegistrationsPerMinute ration new
+	// accounts per host (IPv6: per /64) and for the whole server; -1
+	// lifts a ration (load tests from one address).
+	RegistrationsPerHostHour int `toml:"registrations_per_host_per_hour"`
+	RegistrationsPerMinute   int `toml:"registrations_per_minute"`
 }
 
 // Admin configures the HTTP listener for /metrics and /healthz.
@@ -92,8 +97,9 @@ func Default() Config {
 		Store:    Store{Driver: "sqlite"},
 		Log:      Log{Level: "info", Format: "text"},
 		Accounts: Accounts{BcryptCost: 10},
-		Slsk:     Slsk{Listen: ":2242", Greeting: "Welcome to Revival", Distributed: "roots", MaxConnsPerIP: 32},
-		Admin:    Admin{Listen: "127.0.0.1:8242"},
+		Slsk: Slsk{Listen: ":2242", Greeting: "Welcome to Revival", Distributed: "roots", MaxConnsPerIP: 32,
+			RegistrationsPerHostHour: 5, RegistrationsPerMinute: 60},
+		Admin: Admin{Listen: "127.0.0.1:8242"},
 	}
 }
 
@@ -151,6 +157,10 @@ func (c *Config) Validate() error {
 	case "roots", "tree", "direct":
 	default:
 		errs = append(errs, fmt.Errorf("slsk: unknown distributed mode %q (want roots, tree or direct)", c.Slsk.Distributed))
+	}
+	if c.Slsk.RegistrationsPerHostHour == 0 || c.Slsk.RegistrationsPerHostHour < -1 ||
+		c.Slsk.RegistrationsPerMinute == 0 || c.Slsk.RegistrationsPerMinute < -1 {
+		errs = append(errs, errors.New("slsk: registrations_per_host_per_hour and registrations_per_minute must be positive, or -1 for no limit"))
 	}
 	if c.Slsk.Listen == "" {
 		errs = append(errs, errors.New(`slsk: listen is empty (use "off" to disable)`))

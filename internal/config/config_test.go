@@ -47,3 +47,22 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		t.Fatalf("want both problems, got %v", err)
 	}
 }
+
+func TestRegistrationRations(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "revival.toml")
+	os.WriteFile(p, []byte("[slsk]\nregistrations_per_host_per_hour = -1\nregistrations_per_minute = 7\n"), 0o600)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Slsk.RegistrationsPerHostHour != -1 || c.Slsk.RegistrationsPerMinute != 7 {
+		t.Fatalf("registration rations not read: %+v", c.Slsk)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	c.Slsk.RegistrationsPerMinute = 0
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "registrations_per_minute") {
+		t.Fatalf("zero ration: %v, want an error", err)
+	}
+}

@@ -33,6 +33,9 @@ func (h *Hub) Changes() uint64 { return h.changes.Load() }
 
 // New returns a Hub over st.
 func New(st store.Store, opts AccountsOptions) *Hub {
+	if opts.Settings == nil {
+		opts.Settings = st.Settings()
+	}
 	return &Hub{Store: st, Accounts: NewAccounts(st.Users(), opts), Presence: NewPresence()}
 }
 
@@ -43,8 +46,8 @@ func (h *Hub) Ban(ctx context.Context, name string, until time.Time, reason stri
 		return err
 	}
 	h.changes.Add(1)
+	h.Accounts.Forget(name) // the kept account has the old ban
 	if !until.IsZero() {
-		h.Accounts.Forget(name)
 		h.Presence.Kick(name, "banned: "+reason)
 	}
 	return nil

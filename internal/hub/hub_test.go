@@ -55,15 +55,18 @@ func TestLoginRegistersThenChecksPassword(t *testing.T) {
 }
 
 // The fast path must not outlive a password change made elsewhere (the CLI
-// in another process writes a new hash).
+// in another process writes a new hash, and the app's account watcher
+// reports it with AccountChanged within a poll interval).
 func TestPasswordChangeInvalidatesFastPath(t *testing.T) {
 	h := newHub(t)
 	ctx := t.Context()
 	h.Accounts.Login(ctx, "alice", "old", true)
+	h.Accounts.Login(ctx, "alice", "old", true) // the account is now kept in memory
 	other := hub.NewAccounts(h.Store.Users(), hub.AccountsOptions{BcryptCost: bcrypt.MinCost})
 	if err := other.SetPassword(ctx, "alice", "new"); err != nil {
 		t.Fatal(err)
 	}
+	h.AccountChanged(ctx, "alice")
 	if _, err := h.Accounts.Login(ctx, "alice", "old", true); !errors.Is(err, hub.ErrBadPassword) {
 		t.Fatalf("old password after change: %v", err)
 	}

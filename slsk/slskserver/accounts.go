@@ -9,6 +9,7 @@ func (s *Server) accountChanged(name string, deleted bool) {
 	if !deleted {
 		return
 	}
+	s.login.kept.drop(name)
 	s.mu.Lock()
 	var affected []*room
 	for r := range s.index.privateOf[name] {

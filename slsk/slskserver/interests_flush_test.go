@@ -45,18 +45,6 @@ func startCounting(t *testing.T) (*slsktest.Harness, *atomic.Int64) {
 	return h, writes
 }
 
-// waitOffline returns once watcher has seen name go offline, which the
-// server announces after logout has saved the user's state.
-func waitOffline(t *testing.T, watcher *slsktest.Client, name string) {
-	t.Helper()
-	for {
-		m := watcher.SkipUntil(slsk.CodeGetUserStatus).(*slsk.GetUserStatusReply)
-		if m.Username == name && m.Status == slsk.StatusOffline {
-			return
-		}
-	}
-}
-
 func storedLikes(t *testing.T, h *slsktest.Harness, name string) string {
 	t.Helper()
 	v, err := h.Store.Settings().Get(context.Background(), name, "slsk.likes")
@@ -73,8 +61,7 @@ func storedLikes(t *testing.T, h *slsktest.Harness, name string) string {
 func TestInterestFloodCostsBoundedWrites(t *testing.T) {
 	h, writes := startCounting(t)
 	alice, bob := h.Login("alice"), h.Login("bob")
-	bob.Send(&slsk.WatchUser{Username: "alice"})
-	bob.SkipUntil(slsk.CodeWatchUser)
+	offlineAlice := waitOffline(bob, "alice")
 
 	const flood = 2000
 	for range flood {
@@ -89,7 +76,7 @@ func TestInterestFloodCostsBoundedWrites(t *testing.T) {
 	bob.Expect(&slsk.UserInterestsReply{Username: "alice", Likes: []string{"jazz"}})
 
 	alice.Close()
-	waitOffline(t, bob, "alice")
+	offlineAlice()
 	// At most two saves of two keys: a periodic flush may fall in the
 	// flood, and logout saves the last change.
 	if n := writes.Load(); n > 4 {
@@ -112,12 +99,11 @@ func TestReloginKeepsUnsavedInterests(t *testing.T) {
 	old.SkipUntil(slsk.CodeRelogged)
 	bob.Send(&slsk.UserInterests{Username: "alice"})
 	bob.Expect(&slsk.UserInterestsReply{Username: "alice", Likes: []string{"rock"}})
-	bob.Send(&slsk.WatchUser{Username: "alice"})
-	bob.SkipUntil(slsk.CodeWatchUser)
+	offlineAlice := waitOffline(bob, "alice")
 
 	alice.Send(&slsk.AddThingILike{Item: "blues"})
 	alice.Close()
-	waitOffline(t, bob, "alice")
+	offlineAlice()
 	if got := storedLikes(t, h, "alice"); got != `["blues","rock"]` {
 		t.Errorf("stored likes = %s, want [\"blues\",\"rock\"]", got)
 	}
@@ -142,8 +128,7 @@ func TestShutdownSavesInterests(t *testing.T) {
 func TestDeletedAccountInterestsAreNotWrittenBack(t *testing.T) {
 	h, _ := startCounting(t)
 	alice, bob := h.Login("alice"), h.Login("bob")
-	bob.Send(&slsk.WatchUser{Username: "alice"})
-	bob.SkipUntil(slsk.CodeWatchUser)
+	offlineAlice := waitOffline(bob, "alice")
 	alice.Send(&slsk.AddThingILike{Item: "secret"})
 	alice.Sync()
 	ctx := context.Background()
@@ -151,7 +136,7 @@ func TestDeletedAccountInterestsAreNotWrittenBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Hub.AccountChanged(ctx, "alice")
-	waitOffline(t, bob, "alice")
+	offlineAlice()
 	if v, err := h.Store.Settings().Get(ctx, "alice", "slsk.likes"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("likes of the deleted account = %q, %v; want none", v, err)
 	}

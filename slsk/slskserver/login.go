@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/revival-net/revival/internal/hub"
+	"github.com/revival-net/revival/internal/logx"
 	"github.com/revival-net/revival/internal/wire"
 	"github.com/revival-net/revival/slsk"
 )
@@ -16,16 +17,6 @@ import (
 // maxNameLen is the longest username accepted (spec §1.3: "Nick too long."
 // above 30 characters).
 const maxNameLen = 30
-
-// Refusal reasons of our own. Clients print reasons they do not know as
-// they are, so these are written for people.
-const (
-	reasonBanned    = "BANNED"
-	reasonStoreDown = "Server error: the account database did not answer. Try again later."
-	// reasonTooManyFailures answers logins from a host that sent too many
-	// wrong passwords: each costs a bcrypt run, so they are rationed.
-	reasonTooManyFailures = "Too many failed logins from your address. Wait a minute and try again."
-)
 
 // serverUser is the pseudo-user that admin and user commands are sent to
 // by private message, and that sends the server's notices (spec §2.2, §5.1).
@@ -46,14 +37,22 @@ func (s *Server) loginPhase(c *conn, fr *wire.FrameReader) *session {
 	login, ok := m.(*slsk.Login)
 	if err != nil || !ok {
 		s.metrics.protocolErrors.WithLabelValues("not_login").Inc()
-		s.log.Warn("first message is not a valid Login; disconnecting", "conn", c.id, "remote", c.remote, "err", err)
+		if ok, n := s.login.log.Allow("not_login", s.opts.Now()); ok {
+			s.log.Warn("first message is not a valid Login; disconnecting", "conn", c.id, "remote", c.remote, "err", err, "suppressed", n)
+		}
 		return nil
 	}
 	_ = c.nc.SetReadDeadline(time.Time{})
 	u, reason, detail := s.authenticate(c, login)
 	if u == nil {
-		s.metrics.logins.WithLabelValues(strings.ToLower(reason)).Inc()
-		s.log.Info("login refused", "conn", c.id, "remote", c.remote, "user", login.Username, "reason", reason, "detail", detail)
+		// Counted always, logged sampled: refusals are free to provoke, and
+		// one host must not be able to fill the disk with them.
+		label := refusalLabel(reason)
+		s.metrics.logins.WithLabelValues(label).Inc()
+		if ok, n := s.login.log.Allow(label, s.opts.Now()); ok {
+			s.log.Info("login refused", "conn", c.id, "remote", c.remote, "user", logx.Peer(login.Username),
+				"reason", label, "detail", detail, "suppressed_since_last", n)
+		}
 		c.send(&slsk.LoginReply{Reason: reason, Detail: detail})
 		c.closeAfterFlush("login refused: " + reason)
 		return nil
@@ -88,8 +87,8 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 		return nil, slsk.ReasonInvalidVersion, ""
 	}
 	// The reserved name "server" is refused with an empty detail, as
-	// Soulfind does.
-	if d := validateName(login.Username); d != "" || login.Username == serverUser {
+	// Soulfind does, in every letter case: "Server" must not pose as it.
+	if d := validateName(login.Username); d != "" || hub.Reserved(login.Username) {
 		return nil, slsk.ReasonInvalidUsername, d
 	}
 	if login.Password == "" {
@@ -104,13 +103,13 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 			return nil, slsk.ReasonServerFull, ""
 		}
 	}
-	if !s.failed.Peek(c.remote, s.opts.Now()) {
-		return nil, reasonTooManyFailures, ""
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	changes := s.opts.Hub.Changes()
-	res, err := s.opts.Hub.Accounts.Login(ctx, login.Username, login.Password, !s.opts.PrivateMode)
+	res, err := s.opts.Hub.Accounts.Authenticate(ctx, hub.LoginRequest{
+		Name: login.Username, Password: login.Password, Host: c.remote,
+		Register: !s.opts.PrivateMode, Guard: s.login.guard,
+	})
 	var ban *hub.BanError
 	switch {
 	case err == nil:
@@ -123,12 +122,21 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 	case errors.Is(err, hub.ErrUnknownUser):
 		return nil, slsk.ReasonServerPrivate, ""
 	case errors.Is(err, hub.ErrBadPassword), errors.Is(err, hub.ErrPasswordTooLong):
-		s.failed.Allow(c.remote, s.opts.Now())
 		return nil, slsk.ReasonInvalidPass, ""
 	case errors.Is(err, hub.ErrEmptyPassword):
 		return nil, slsk.ReasonEmptyPassword, ""
+	case errors.Is(err, hub.ErrReservedName):
+		return nil, slsk.ReasonInvalidUsername, ""
+	case errors.Is(err, hub.ErrHostThrottled):
+		return nil, reasonTooManyFailures, ""
+	case errors.Is(err, hub.ErrAccountThrottled):
+		return nil, reasonAccountFailures, ""
+	case errors.Is(err, hub.ErrRegistrationLimited):
+		return nil, reasonRegistrations, ""
+	case errors.Is(err, hub.ErrBusy):
+		return nil, reasonBusy, ""
 	default:
-		s.log.Error("login failed in the store", "user", login.Username, "err", err)
+		s.log.Error("login failed in the store", "user", logx.Peer(login.Username), "err", err)
 		return nil, reasonStoreDown, ""
 	}
 	u := &session{
@@ -142,7 +150,16 @@ func (s *Server) authenticate(c *conn, login *slsk.Login) (*session, string, str
 		joined:    map[string]*room{},
 		dist:      distState{haveNoParent: true},
 	}
-	s.loadUserSettings(ctx, u)
+	// A fresh deadline: a registration may have spent most of ctx waiting
+	// for a hashing slot.
+	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer scancel()
+	if res.Created {
+		// A new account inherits nothing kept for an old one of that name
+		// (deleted from the CLI a moment ago, before the watcher said so).
+		s.login.kept.drop(u.name)
+	}
+	s.loadUserSettings(sctx, u)
 	s.register(u, login.Password, changes)
 	return u, "", ""
 }
@@ -248,6 +265,7 @@ func (s *Server) logout(u *session) {
 		s.leaveRoomLocked(u, r, false)
 	}
 	if current {
+		s.login.kept.put(u.name, keptUser{stats: stats, likes: u.likes, hates: u.hates})
 		delete(s.users, u.name)
 		s.sendToWatchersLocked(u.name, u, &slsk.GetUserStatusReply{Username: u.name, Status: slsk.StatusOffline})
 	}

@@ -51,6 +51,20 @@ type Limits struct {
 	// FailedLogins bounds wrong-password logins per host (IPv6: per /64);
 	// each costs a bcrypt run. Default 10, then one per 6 s.
 	FailedLogins netlimit.Rate
+	// AccountFailedLogins bounds wrong passwords at one account from any
+	// number of hosts. Default 20, then one per 30 s.
+	AccountFailedLogins netlimit.Rate
+	// KnownHostFailedLogins bounds wrong passwords at one account from a
+	// host that logged in to it before: such a host gets in with the right
+	// password even when FailedLogins or AccountFailedLogins are spent
+	// (shared NAT, IPv6 /64). Default 5, then one per 30 s.
+	KnownHostFailedLogins netlimit.Rate
+	// HostRegistrations bounds new accounts per host (IPv6: per /64).
+	// Default 5 per hour. A negative PerSecond disables a login budget.
+	HostRegistrations netlimit.Rate
+	// Registrations bounds new accounts on the whole server. Default 60 a
+	// minute.
+	Registrations netlimit.Rate
 
 	MaxChatLen     int // chat and private message bytes (default 2048, as Soulfind)
 	MaxQueryLen    int // search query bytes (default 256, as Soulfind)
@@ -149,4 +163,16 @@ func (l *Limits) setDefaults() {
 	}
 	def(&l.MaxRoomListRooms, 1000)
 	def(&l.MaxRoomListBytes, 256<<10)
+	if l.AccountFailedLogins == (netlimit.Rate{}) {
+		l.AccountFailedLogins = netlimit.Rate{PerSecond: 1.0 / 30, Burst: 20}
+	}
+	if l.KnownHostFailedLogins == (netlimit.Rate{}) {
+		l.KnownHostFailedLogins = netlimit.Rate{PerSecond: 1.0 / 30, Burst: 5}
+	}
+	if l.HostRegistrations == (netlimit.Rate{}) {
+		l.HostRegistrations = netlimit.Rate{PerSecond: 5.0 / 3600, Burst: 5}
+	}
+	if l.Registrations == (netlimit.Rate{}) {
+		l.Registrations = netlimit.Rate{PerSecond: 1, Burst: 60}
+	}
 }

@@ -62,6 +62,7 @@ func (s *Server) deliver(u *session, to, text string) {
 	}
 	now := s.opts.Now()
 	id, err := st.Messages().Add(ctx, store.Message{Network: hub.NetworkSoulseek, From: from, To: to, Text: text, SentAt: now})
+	s.login.empty.added(to) // before the error check: a failed Add may have committed
 	if err != nil {
 		s.log.Error("storing a private message failed", "from", from, "to", to, "err", err)
 		s.notify(u, "Your message to "+to+" was not delivered: the server could not store it. Try again later.")
@@ -150,12 +151,19 @@ func handleMessageUsers(s *Server, u *session, m *slsk.MessageUsers) error {
 // sendPendingMessages re-delivers stored messages at login with is_new = 0
 // (spec §1.5 step 2).
 func (s *Server) sendPendingMessages(u *session) {
+	none, gen := s.login.empty.known(u.name)
+	if none {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	msgs, err := s.opts.Hub.Store.Messages().Pending(ctx, hub.NetworkSoulseek, u.name, s.opts.Limits.MaxPending)
 	if err != nil {
 		s.log.Error("loading offline messages failed", "user", u.name, "err", err)
 		return
+	}
+	if len(msgs) == 0 {
+		s.login.empty.empty(u.name, gen)
 	}
 	for _, m := range msgs {
 		u.send(&slsk.MessageUserReply{ID: uint32(m.ID), Timestamp: uint32(m.SentAt.Unix()), Username: m.From, Message: m.Text})

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/revival-net/revival/internal/netconn"
-	"github.com/revival-net/revival/internal/netlimit"
 	"github.com/revival-net/revival/internal/wire"
 )
 
@@ -23,7 +22,7 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	net     *netconn.Server // accept loop, caps, write queues (internal/netconn)
-	failed  *netlimit.ByIP  // wrong-password logins per host
+	login   *loginState     // login budgets, refusal logging, returning-login caches
 	started time.Time
 
 	nextMsgID atomic.Uint32 // fallback ids when the store is unavailable
@@ -71,7 +70,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	s := &Server{
 		opts:       opts,
 		log:        opts.Logger.With("proto", "slsk"),
-		failed:     netlimit.NewByIP(opts.Limits.FailedLogins),
+		login:      newLoginState(opts),
 		started:    opts.Now(),
 		users:      map[string]*session{},
 		watchers:   map[string]map[*session]struct{}{},

@@ -35,6 +35,10 @@ func (s *Server) storedStats(ctx context.Context, name string) slsk.UserStats {
 // online: statistics and interests, read with one query (it runs on every
 // login).
 func (s *Server) loadUserSettings(ctx context.Context, u *session) {
+	if k, ok := s.login.kept.take(u.name); ok {
+		u.stats, u.statsSaved, u.likes, u.hates = k.stats, k.stats, k.likes, k.hates
+		return
+	}
 	vals, err := s.opts.Hub.Store.Settings().List(ctx, u.name, "slsk.")
 	if err != nil {
 		s.log.Error("loading user settings failed", "user", u.name, "err", err)

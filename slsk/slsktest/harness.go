@@ -23,6 +23,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/revival-net/revival/internal/hub"
+	"github.com/revival-net/revival/internal/netlimit"
 	"github.com/revival-net/revival/internal/store/sqlstore"
 	"github.com/revival-net/revival/slsk/slskserver"
 )
@@ -63,9 +64,16 @@ func (h *Harness) start() {
 		t.Fatalf("open store: %v", err)
 	}
 	h.Store = st
-	h.Hub = hub.New(st, hub.AccountsOptions{BcryptCost: bcrypt.MinCost})
+	key, err := hub.LoadOrCreateKey(h.Dir) // as the app does: verifiers survive Restart
+	if err != nil {
+		t.Fatalf("login key: %v", err)
+	}
+	h.Hub = hub.New(st, hub.AccountsOptions{BcryptCost: bcrypt.MinCost, VerifierKey: key})
 	o := slskserver.Options{Hub: h.Hub, Logger: logger, Greeting: "Revival test server"}
 	o.Limits.MaxConnsPerIP = -1
+	// Every test client registers from 127.0.0.1.
+	o.Limits.HostRegistrations = netlimit.Rate{PerSecond: -1}
+	o.Limits.Registrations = netlimit.Rate{PerSecond: -1}
 	for _, f := range h.opts {
 		f(&o)
 	}

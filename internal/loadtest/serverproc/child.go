@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"syscall"
 	"time"
 )
@@ -34,11 +35,18 @@ func FreeAddr() (string, error) {
 // ServeArgs are the arguments of a `revival serve` child for a load test:
 // a fresh data directory, Soulseek on addr, no admin HTTP, the cheapest
 // bcrypt cost (10,000 registrations would otherwise take minutes), no
-// per-address connection cap (every client comes from 127.0.0.1), and
-// warnings only.
+// per-address connection cap and no registration ration (every client
+// comes from 127.0.0.1), and warnings only.
 func ServeArgs(dataDir, addr string) []string {
-	return []string{"serve", "--data", dataDir, "--slsk", addr, "--admin", "off", "--bcrypt-cost", "4",
-		"--slsk-max-conns-per-ip", "-1", "--log-level", "warn"}
+	return ServeArgsCost(dataDir, addr, 4)
+}
+
+// ServeArgsCost is ServeArgs with a chosen bcrypt cost, for runs that
+// measure what the password hashing costs (a restart storm).
+func ServeArgsCost(dataDir, addr string, bcryptCost int) []string {
+	return []string{"serve", "--data", dataDir, "--slsk", addr, "--admin", "off", "--bcrypt-cost", strconv.Itoa(bcryptCost),
+		"--slsk-max-conns-per-ip", "-1", "--slsk-registrations-per-host-hour", "-1", "--slsk-registrations-per-minute", "-1",
+		"--log-level", "warn"}
 }
 
 // Start runs exe with args, its output going to out, and waits until addr

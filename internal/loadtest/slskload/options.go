@@ -1,6 +1,7 @@
 package slskload
 
 import (
+	"context"
 	"fmt"
 	"time"
 )
@@ -61,6 +62,15 @@ type Options struct {
 	// Progress, when set, receives one line per phase as it starts, for a
 	// human watching a long run.
 	Progress func(format string, args ...any)
+
+	// Restart, when set, makes the run a restart storm instead (see
+	// runRestart): register every user, call Restart (which stops the
+	// server and starts it again on the same data), then log every user
+	// in again with ReconnectConcurrency logins in flight (0: all at
+	// once). The room and search phases are skipped. Restart returns the
+	// server's new address, or "" when it did not change.
+	Restart              func(ctx context.Context) (addr string, err error)
+	ReconnectConcurrency int
 }
 
 // withDefaults returns o with zero fields filled in, or an error for
@@ -104,6 +114,9 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("slskload: room members, senders and concurrency must be positive, messages and searches not negative")
 	case len(o.Prefix)+5 > 30:
 		return o, fmt.Errorf("slskload: prefix %q too long for a 30-character name (spec §1.3)", o.Prefix)
+	}
+	if o.ReconnectConcurrency <= 0 || o.ReconnectConcurrency > o.Clients {
+		o.ReconnectConcurrency = o.Clients
 	}
 	o.RoomMembers = min(o.RoomMembers, o.Clients)
 	o.ChatSenders = min(o.ChatSenders, o.RoomMembers)

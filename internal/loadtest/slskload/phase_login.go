@@ -17,6 +17,11 @@ const maxErrors = 5
 // LoginReply (spec §1.3, §1.4). With keep the sessions stay open and get a
 // reader; without it each is closed right after its reply (registration).
 func (r *runner) loginAll(ctx context.Context, keep bool) LoginPhase {
+	return r.loginAllN(ctx, keep, r.opts.Concurrency)
+}
+
+// loginAllN is loginAll with concurrency logins in flight.
+func (r *runner) loginAllN(ctx context.Context, keep bool, concurrency int) LoginPhase {
 	o := &r.opts
 	lat := make([]time.Duration, o.Clients)
 	var (
@@ -36,7 +41,7 @@ func (r *runner) loginAll(ctx context.Context, keep bool) LoginPhase {
 	}
 	cpu := r.meterCPU()
 	start := time.Now()
-	for range min(o.Concurrency, o.Clients) {
+	for range min(concurrency, o.Clients) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)

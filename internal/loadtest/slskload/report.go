@@ -17,6 +17,9 @@ const (
 // WriteText writes r as a table for people: one line per figure, with the
 // target where the issue sets one, then any failures.
 func (r *Result) WriteText(w io.Writer) error {
+	if r.Restart != nil {
+		return r.writeRestartText(w)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(name, value, target string) { fmt.Fprintf(tw, "%s\t%s\t%s\n", name, value, target) }
 	p := r.Options
@@ -60,6 +63,11 @@ func (r *Result) WriteText(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	return r.writeVerdict(w)
+}
+
+// writeVerdict writes the warnings, failures and PASS or FAIL.
+func (r *Result) writeVerdict(w io.Writer) error {
 	for _, wn := range r.Warnings {
 		fmt.Fprintln(w, "warning:", wn)
 	}

@@ -10,6 +10,7 @@ type Result struct {
 	Register       LoginPhase   `json:"register"`
 	Login          LoginPhase   `json:"returning_login"`
 	Memory         *Memory      `json:"memory,omitempty"`
+	Restart        *Restart     `json:"restart,omitempty"` // a restart-storm run (Options.Restart)
 	Room           RoomPhase    `json:"room"`
 	Search         SearchPhase  `json:"search"`
 	Disconnects    int          `json:"disconnects"` // sessions the server closed during the run

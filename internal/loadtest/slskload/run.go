@@ -75,7 +75,11 @@ func Run(ctx context.Context, addr string, opts Options) (*Result, error) {
 		r.res.Memory = &Memory{}
 	}
 	start := time.Now()
-	err = r.phases(ctx)
+	if o.Restart != nil {
+		err = r.runRestart(ctx)
+	} else {
+		err = r.phases(ctx)
+	}
 	r.res.ElapsedSeconds = time.Since(start).Seconds()
 	r.collectSessions()
 	return r.res, err

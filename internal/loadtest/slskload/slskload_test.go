@@ -2,6 +2,7 @@ package slskload_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,5 +149,37 @@ func TestOptionsRejected(t *testing.T) {
 				t.Error("Run accepted the options")
 			}
 		})
+	}
+}
+
+// A restart-storm run registers every user, restarts the server and
+// reconnects them all at once; every reconnection is counted.
+func TestRunRestartStorm(t *testing.T) {
+	h := slsktest.Start(t)
+	restarts := 0
+	opts := slskload.Options{
+		Clients: 30, Concurrency: 8, Timeout: 20 * time.Second,
+		Restart: func(context.Context) (string, error) {
+			restarts++
+			h.Restart()
+			return h.Addr, nil
+		},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := slskload.Run(ctx, h.Addr, opts)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !res.OK() || restarts != 1 || res.Restart == nil || res.Register.OK != 30 || res.Login.OK != 30 ||
+		res.Restart.Refused != 0 || res.Restart.Concurrency != 30 || res.Room.Joined != 0 {
+		t.Fatalf("restarts %d, result %+v, restart %+v", restarts, res, res.Restart)
+	}
+	if n := h.Hub.Accounts.HashRuns(); n != 0 {
+		t.Errorf("%d bcrypt runs after the restart, want 0 (verifiers kept)", n)
+	}
+	var out strings.Builder
+	if err := res.WriteText(&out); err != nil || !strings.Contains(out.String(), "slowest reconnection") {
+		t.Errorf("text report: %v\n%s", err, &out)
 	}
 }
