@@ -25,6 +25,11 @@ type Conn struct {
 	closed   bool
 	loggedIn bool // Conn.LoggedIn was called: the socket left the pre-login cap
 	closeWhy string
+	sealer   Sealer // set once by SetSealer; frames from queue[plain:] go through it
+	plain    int    // frames at the head of queue queued before SetSealer
+
+	// writer goroutine only
+	sealBuf []byte // the sealed batch, reused between batches
 
 	// handler goroutine only
 	readDeadline time.Time // as last set
@@ -188,8 +193,10 @@ func (c *Conn) writeLoop() {
 	for {
 		c.wmu.Lock()
 		batch := c.queue
+		sealer, plain := c.sealer, c.plain
 		c.queue = nil
 		c.queued = 0
+		c.plain = 0
 		if len(batch) == 0 || c.closed {
 			c.writing = false
 			closing := c.closing && !c.closed
@@ -201,6 +208,9 @@ func (c *Conn) writeLoop() {
 			return
 		}
 		c.wmu.Unlock()
+		if sealer != nil {
+			batch = c.seal(sealer, batch, plain)
+		}
 		bufs := net.Buffers(batch)
 		_ = c.nc.SetWriteDeadline(time.Now().Add(c.srv.lim.WriteTimeout))
 		if _, err := bufs.WriteTo(c.nc); err != nil {

@@ -3,7 +3,8 @@
 // connection caps), the set of open connections for Shutdown and Close,
 // TCP keepalive, and a Conn with a bounded write queue drained by vectored
 // writes under a write deadline, slow-consumer disconnects, optional sends,
-// close-after-flush and panic containment around the protocol's handler.
+// close-after-flush, a per-connection Sealer (a stream cipher applied in
+// wire order by the writer) and panic containment around the handler.
 //
 // It knows no framing. Soulseek is length-prefixed (internal/wire), WinMX
 // WPN is an encrypted stream and MSN is line based, so the protocol's
