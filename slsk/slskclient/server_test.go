@@ -10,6 +10,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/revival-net/revival/internal/nettest"
 	"github.com/revival-net/revival/slsk"
 	"github.com/revival-net/revival/slsk/slskserver"
 	"github.com/revival-net/revival/slsk/slsktest"
@@ -31,32 +32,10 @@ func login(t *testing.T, h *slsktest.Harness, user string, opts Options) *Client
 	return c
 }
 
-// deadAddr returns a loopback address nobody listens on, to make direct
-// connections fail so only the PierceFireWall path is left. The port is
-// the local end of a connection kept open until the test ends: dialling
-// it is refused, and no listener can take it meanwhile. The port of a
-// closed listener could be taken by another test binary running at the
-// same time (go test runs packages in parallel), whose listener then
-// accepted our "dead" dial and the test waited for its full timeout.
-func deadAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	held, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { held.Close() })
-	other, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { other.Close() })
-	return held.LocalAddr().String()
-}
+// deadAddr returns a loopback address that refuses connections for the
+// whole test, to make direct connections fail so only the PierceFireWall
+// path is left.
+func deadAddr(t *testing.T) string { return nettest.HeldAddr(t) }
 
 func TestLoginAnnouncesLikeNicotine(t *testing.T) {
 	h := slsktest.Start(t)
@@ -399,20 +378,5 @@ func TestRelogged(t *testing.T) {
 	}
 	if _, err := first.GetUserStatus(context.Background(), "alice"); err == nil {
 		t.Error("call on a disconnected client succeeded")
-	}
-}
-
-// TestDeadAddr: the dead address refuses connections and stays dead for
-// the whole test: no listener, here or in a test binary running at the
-// same time, can take its port.
-func TestDeadAddr(t *testing.T) {
-	a := deadAddr(t)
-	if c, err := net.Dial("tcp", a); err == nil {
-		c.Close()
-		t.Errorf("dialling the dead address %s succeeded", a)
-	}
-	if ln, err := net.Listen("tcp", a); err == nil {
-		ln.Close()
-		t.Errorf("a listener could take the dead address %s", a)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/revival-net/revival/internal/nettest"
 )
 
 // TestMain lets the test binary play the child server: with
@@ -104,7 +106,7 @@ func TestStartWaitsAndStops(t *testing.T) {
 }
 
 func TestStartReportsEarlyExit(t *testing.T) {
-	addr := heldAddr(t)
+	addr := nettest.HeldAddr(t)
 	t.Setenv("SERVERPROC_HELPER", "exit")
 	if _, err := Start(os.Args[0], nil, addr, &strings.Builder{}, 10*time.Second); err == nil || !strings.Contains(err.Error(), "exited before listening") {
 		t.Errorf("Start of a child that exits = %v, want an 'exited before listening' error", err)
@@ -181,39 +183,5 @@ func TestCPUOfSelfAndMachine(t *testing.T) {
 	}
 	if self > busy {
 		t.Errorf("this process used %v, more than the whole machine's %v", self, busy)
-	}
-}
-
-// heldAddr returns a loopback address that refuses connections for the
-// whole test: its port is the local end of a connection kept open, so no
-// listener can take it. With FreeAddr's port, another test binary running
-// at the same time could listen there, and Start would take that listener
-// for the child's.
-func heldAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	held, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { held.Close() })
-	other, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { other.Close() })
-	return held.LocalAddr().String()
-}
-
-// TestHeldAddr: nothing can listen on a held address.
-func TestHeldAddr(t *testing.T) {
-	a := heldAddr(t)
-	if ln, err := net.Listen("tcp", a); err == nil {
-		ln.Close()
-		t.Errorf("a listener could take the held address %s", a)
 	}
 }
