@@ -1,8 +1,6 @@
 package slsk
 
 import (
-	"fmt"
-
 	"github.com/revival-net/revival/internal/wire"
 )
 
@@ -60,25 +58,15 @@ type zlibMessage interface {
 // contents); other messages decode as with DecodePeer. Receivers pick lim
 // per type, and may pass a smaller one than the default.
 func DecodePeerLimited(body []byte, lim ZlibLimit) (PeerMessage, error) {
-	code, payload, err := SplitPeerFrame(body)
-	if err != nil {
-		return nil, err
-	}
-	f, ok := peerMessages[code]
-	if !ok {
-		return nil, fmt.Errorf("%w: peer message %d", ErrUnknownCode, code)
-	}
-	m := f()
-	z, ok := m.(zlibMessage)
-	if !ok {
-		return DecodePeer(body)
-	}
-	r := wire.NewReader(payload)
-	z.decodeLimited(r, lim)
-	if err := r.Err(); err != nil {
-		return nil, fmt.Errorf("slsk: peer %v: %w", code, err)
-	}
-	return m, nil
+	return decodePeer(body, func(m PeerMessage, payload []byte) (PeerMessage, error) {
+		z, ok := m.(zlibMessage)
+		if !ok {
+			return decodeWith(m, payload)
+		}
+		r := wire.NewReader(payload)
+		z.decodeLimited(r, lim)
+		return m, r.Err()
+	})
 }
 
 // decodeDefault decodes m under the default limit of its code.

@@ -108,6 +108,12 @@ func SplitInitFrame(body []byte) (InitCode, []byte, error) {
 // DecodePeer decodes a P frame body (code + payload). Unknown codes give an
 // error wrapping ErrUnknownCode; callers skip those frames, as clients do.
 func DecodePeer(body []byte) (PeerMessage, error) {
+	return decodePeer(body, decodeWith[PeerMessage])
+}
+
+// decodePeer splits body, makes the message its code names and decodes the
+// payload into it with decode.
+func decodePeer(body []byte, decode func(PeerMessage, []byte) (PeerMessage, error)) (PeerMessage, error) {
 	code, payload, err := SplitPeerFrame(body)
 	if err != nil {
 		return nil, err
@@ -116,7 +122,7 @@ func DecodePeer(body []byte) (PeerMessage, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: peer message %d", ErrUnknownCode, code)
 	}
-	m, err := decodeWith(f(), payload)
+	m, err := decode(f(), payload)
 	if err != nil {
 		return nil, fmt.Errorf("slsk: peer %v: %w", code, err)
 	}
