@@ -129,16 +129,9 @@ func (c *Conn) frameCost(n int) int { return min(n, c.srv.lim.MaxQueueBytes/2) }
 // frame must not be modified afterwards; the same slice is queued to every
 // recipient of a broadcast.
 func (c *Conn) Send(frame []byte) error {
-	if len(frame) > c.srv.lim.MaxSendFrame {
-		c.srv.metrics.Oversized.Inc()
-		c.srv.refusal.warn(c.srv.log, "oversized_send", "frame too large to queue; dropped", "conn", c.id, "bytes", len(frame))
-		return ErrFrameTooLarge
-	}
-	cost := c.frameCost(len(frame))
-	c.wmu.Lock()
-	if c.closed || c.closing {
-		c.wmu.Unlock()
-		return ErrClosed
+	cost, err := c.lockForFrame(frame)
+	if err != nil {
+		return err
 	}
 	if queued := c.queued; queued+cost > c.srv.lim.MaxQueueBytes {
 		c.wmu.Unlock()
@@ -151,20 +144,30 @@ func (c *Conn) Send(frame []byte) error {
 	return nil
 }
 
+// lockForFrame refuses a frame above MaxSendFrame or a connection that is
+// closing; otherwise it returns the frame's cost with wmu held.
+func (c *Conn) lockForFrame(frame []byte) (cost int, err error) {
+	if len(frame) > c.srv.lim.MaxSendFrame {
+		c.srv.metrics.Oversized.Inc()
+		c.srv.refusal.warn(c.srv.log, "oversized_send", "frame too large to queue; dropped", "conn", c.id, "bytes", len(frame))
+		return 0, ErrFrameTooLarge
+	}
+	c.wmu.Lock()
+	if c.closed || c.closing {
+		c.wmu.Unlock()
+		return 0, ErrClosed
+	}
+	return c.frameCost(len(frame)), nil
+}
+
 // SendOptional queues a frame the recipient can do without (a peer's relayed
 // request): above Limits.OptionalHighWater it is dropped and counted
 // instead, so another user's flood can fill this client's queue only to the
 // high-water mark, never to a slow-consumer disconnect (issue 5, finding 3).
 func (c *Conn) SendOptional(frame []byte) error {
-	if len(frame) > c.srv.lim.MaxSendFrame {
-		c.srv.metrics.Oversized.Inc()
-		return ErrFrameTooLarge
-	}
-	cost := c.frameCost(len(frame))
-	c.wmu.Lock()
-	if c.closed || c.closing {
-		c.wmu.Unlock()
-		return ErrClosed
+	cost, err := c.lockForFrame(frame)
+	if err != nil {
+		return err
 	}
 	if c.queued+cost > c.srv.lim.OptionalHighWater {
 		c.wmu.Unlock()
