@@ -41,6 +41,11 @@ type FrameReader struct {
 	max int
 	hdr [FrameHeaderSize]byte
 	buf []byte
+
+	// OnStart, if set, is called when a frame's first byte has arrived
+	// (a server starts the frame's deadline there, so an idle peer costs
+	// nothing but one that stalls inside a frame is dropped).
+	OnStart func()
 }
 
 // readChunk is how much a FrameReader reads (and grows) at a time.
@@ -60,8 +65,18 @@ func NewFrameReader(r io.Reader, c *Cipher, max int) *FrameReader {
 // reader is still in step and Next can be called again; any other error
 // is final.
 func (f *FrameReader) Next() (typ uint16, payload []byte, err error) {
-	if _, err := io.ReadFull(f.r, f.hdr[:]); err != nil {
-		return 0, nil, err
+	if f.OnStart == nil {
+		if _, err := io.ReadFull(f.r, f.hdr[:]); err != nil {
+			return 0, nil, err
+		}
+	} else {
+		if _, err := io.ReadFull(f.r, f.hdr[:1]); err != nil {
+			return 0, nil, err
+		}
+		f.OnStart()
+		if _, err := io.ReadFull(f.r, f.hdr[1:]); err != nil {
+			return 0, nil, unexpected(err)
+		}
 	}
 	if f.c != nil {
 		f.c.Decrypt(f.hdr[:], f.hdr[:])

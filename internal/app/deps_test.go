@@ -31,6 +31,11 @@ func TestDependencyRules(t *testing.T) {
 		{module + "/slsk/slskserver", []string{module + "/internal/store/sqlstore", module + "/internal/app", module + "/internal/config", module + "/slsk/slskclient"}, "servers see store interfaces, not the implementation"},
 		{module + "/internal/hub", []string{module + "/slsk", module + "/wpn", module + "/internal/app"}, "the domain knows no protocol"},
 		{module + "/internal/store:", []string{module + "/"}, "store interfaces depend on nothing in the module"},
+		{module + "/wpn/wpnconn", []string{module + "/internal/hub", module + "/internal/store", module + "/internal/app", module + "/slsk", module + "/wpn/wpnserver", module + "/wpn/wpnchat", module + "/wpn/wpncache", module + "/wpn/wpnclient"}, "the WPN handshake serves every WPN server and client and knows none of them"},
+		{module + "/wpn/wpnclient", []string{module + "/internal/hub", module + "/internal/store", module + "/internal/netconn", module + "/internal/app", module + "/wpn/wpnserver", module + "/wpn/wpnchat", module + "/wpn/wpncache"}, "the client library talks only the protocol"},
+		{module + "/wpn/wpnserver", []string{module + "/internal/store/sqlstore", module + "/internal/app", module + "/internal/config", module + "/wpn/wpnclient", module + "/slsk"}, "servers see store interfaces, not the implementation"},
+		{module + "/wpn/wpnchat", []string{module + "/internal/store/sqlstore", module + "/internal/app", module + "/internal/config", module + "/wpn/wpnclient", module + "/wpn/wpnserver", module + "/slsk"}, "the chat host is served by the primary's listener, it does not import it"},
+		{module + "/wpn/wpncache", []string{module + "/internal/store", module + "/internal/hub", module + "/internal/app", module + "/internal/config", module + "/wpn/wpnclient", module + "/wpn/wpnserver", module + "/slsk"}, "the peer cache knows primaries only as node entries"},
 		{module + "/internal/netconn", []string{module + "/slsk", module + "/wpn", module + "/internal/hub", module + "/internal/store", module + "/internal/app", module + "/internal/config"}, "the connection layer knows no protocol, domain or store"},
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
