@@ -57,6 +57,17 @@ func (c *Conn) ID() uint64 { return c.id }
 // Remote is the peer's address (IPv4-mapped addresses unmapped).
 func (c *Conn) Remote() netip.Addr { return c.remote }
 
+// Local is the address the peer connected to: a server without a
+// configured public address announces this one (WinMX handles and node
+// lists carry the primary's own IP).
+func (c *Conn) Local() netip.AddrPort {
+	if a, ok := c.nc.LocalAddr().(*net.TCPAddr); ok {
+		ap := a.AddrPort()
+		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+	}
+	return netip.AddrPort{}
+}
+
 // Read reads from the socket. Only the handler goroutine reads.
 func (c *Conn) Read(p []byte) (int, error) { return c.nc.Read(p) }
 

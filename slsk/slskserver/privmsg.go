@@ -69,15 +69,21 @@ func (s *Server) deliver(u *session, to, text string) {
 		return
 	}
 	// Looked up again after the store write: a recipient who logged in
-	// meanwhile may have read its pending messages before this one was
-	// committed. At worst it gets the message twice (live and pending),
-	// never zero times.
+	// meanwhile may be reading its pending messages. Until it has sent
+	// them, the ids it got live are noted, and the pending batch leaves
+	// them out: the message arrives once, live (is_new = 1), whichever
+	// side wins the race.
 	s.mu.Lock()
-	recipient := s.users[to]
-	s.mu.Unlock()
-	if recipient != nil {
+	if recipient := s.users[to]; recipient != nil {
+		if !recipient.pendingDone {
+			if recipient.liveIDs == nil {
+				recipient.liveIDs = map[int64]struct{}{}
+			}
+			recipient.liveIDs[id] = struct{}{}
+		}
 		recipient.send(&slsk.MessageUserReply{ID: uint32(id), Timestamp: uint32(now.Unix()), Username: from, Message: text, IsNew: true})
 	}
+	s.mu.Unlock()
 }
 
 // pendingFull says why a message from `from` to `to` may not be kept, or
@@ -151,21 +157,29 @@ func handleMessageUsers(s *Server, u *session, m *slsk.MessageUsers) error {
 // sendPendingMessages re-delivers stored messages at login with is_new = 0
 // (spec §1.5 step 2).
 func (s *Server) sendPendingMessages(u *session) {
-	none, gen := s.login.empty.known(u.name)
-	if none {
-		return
+	if s.beforePending != nil {
+		s.beforePending(u.name)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	msgs, err := s.opts.Hub.Store.Messages().Pending(ctx, hub.NetworkSoulseek, u.name, s.opts.Limits.MaxPending)
-	if err != nil {
-		s.log.Error("loading offline messages failed", "user", u.name, "err", err)
-		return
+	var msgs []store.Message
+	if none, gen := s.login.empty.known(u.name); !none {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		var err error
+		msgs, err = s.opts.Hub.Store.Messages().Pending(ctx, hub.NetworkSoulseek, u.name, s.opts.Limits.MaxPending)
+		cancel()
+		if err != nil {
+			s.log.Error("loading offline messages failed", "user", u.name, "err", err)
+		} else if len(msgs) == 0 {
+			s.login.empty.empty(u.name, gen)
+		}
 	}
-	if len(msgs) == 0 {
-		s.login.empty.empty(u.name, gen)
-	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	live := u.liveIDs
+	u.pendingDone, u.liveIDs = true, nil
 	for _, m := range msgs {
+		if _, sent := live[m.ID]; sent {
+			continue // delivered live while this login read the store
+		}
 		u.send(&slsk.MessageUserReply{ID: uint32(m.ID), Timestamp: uint32(m.SentAt.Unix()), Username: m.From, Message: m.Text})
 	}
 }

@@ -167,3 +167,41 @@ func TestSenderTotalCap(t *testing.T) {
 	alice.Send(&slsk.MessageUser{Username: "user4", Message: "again"})
 	alice.ExpectNothing()
 }
+
+// A message delivered live while the recipient's login is reading its
+// pending messages arrives once, live: the pending batch leaves it out
+// (it used to come twice, and the stale copy with is_new = 0 could come
+// first: the flaky TestPrivateMessageAcked of issue 5).
+func TestMessageDuringLoginArrivesOnce(t *testing.T) {
+	h := slsktest.Start(t)
+	h.Login("bob").Close() // registers bob
+	alice := h.Login("alice")
+	reached, release := make(chan struct{}), make(chan struct{})
+	slskserver.SetBeforePending(h.Server, func(name string) {
+		if name == "bob" {
+			close(reached)
+			<-release
+		}
+	})
+	bob := h.Dial()
+	bob.Send(slsktest.LoginMessage("bob", slsktest.Password("bob")))
+	if lr, ok := bob.Next().(*slsk.LoginReply); !ok || !lr.Success {
+		t.Fatalf("login: %#v", lr)
+	}
+	<-reached // bob is online and about to read the store
+	alice.Send(&slsk.MessageUser{Username: "bob", Message: "during login"})
+	live := bob.Next().(*slsk.MessageUserReply)
+	if live.Message != "during login" || !live.IsNew {
+		t.Fatalf("live copy %#v", live)
+	}
+	close(release)
+	for {
+		m := bob.Next()
+		if r, ok := m.(*slsk.MessageUserReply); ok && r.ID == live.ID {
+			t.Fatalf("the message came again from the pending batch: %#v", r)
+		}
+		if m.ServerCode() == slsk.CodeExcludedSearchPhrases {
+			break
+		}
+	}
+}

@@ -8,3 +8,7 @@ func CheckRoomIndex(s *Server) string {
 	defer s.mu.Unlock()
 	return s.checkIndexLocked()
 }
+
+// SetBeforePending makes every login call f before it reads its pending
+// private messages (a test barrier for the login/delivery race).
+func SetBeforePending(s *Server, f func(name string)) { s.beforePending = f }

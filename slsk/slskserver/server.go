@@ -25,6 +25,10 @@ type Server struct {
 	login   *loginState     // login budgets, refusal logging, returning-login caches
 	started time.Time
 
+	// beforePending, set only by tests (SetBeforePending), runs before a
+	// login reads its pending messages, to order a race deterministically.
+	beforePending func(name string)
+
 	nextMsgID atomic.Uint32 // fallback ids when the store is unavailable
 
 	// mu guards the shared state below. Lock order: mu, then a conn's wmu

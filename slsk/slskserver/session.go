@@ -38,6 +38,12 @@ type session struct {
 	// (flushInterests).
 	interestsDirty bool
 
+	// (mu) until the login's pending messages are sent (pendingDone),
+	// the ids of messages delivered live meanwhile, so the pending batch
+	// does not repeat them (see deliver and sendPendingMessages).
+	pendingDone bool
+	liveIDs     map[int64]struct{}
+
 	// reader goroutine only
 	chat, search netlimit.Bucket
 	fanout       netlimit.Bucket // messages that fan out to others: status, stats, join/leave, peer relays
