@@ -38,6 +38,12 @@ func loadConfig(fs *flag.FlagSet, cfg *config.Config, path string) error {
 		"store":                 func() { cfg.Store.Driver = flagCfg.Store.Driver },
 		"store-dsn":             func() { cfg.Store.DSN = flagCfg.Store.DSN },
 		"slsk":                  func() { cfg.Slsk.Listen = flagCfg.Slsk.Listen },
+		"wpn":                   func() { cfg.WPN.Listen = flagCfg.WPN.Listen },
+		"wpn-udp":               func() { cfg.WPN.UDP = flagCfg.WPN.UDP },
+		"wpn-cache":             func() { cfg.WPN.Cache = flagCfg.WPN.Cache },
+		"wpn-public-ip":         func() { cfg.WPN.PublicIP = flagCfg.WPN.PublicIP },
+		"wpn-max-secondaries":   func() { cfg.WPN.MaxSecondaries = flagCfg.WPN.MaxSecondaries },
+		"wpn-max-conns-per-ip":  func() { cfg.WPN.MaxConnsPerIP = flagCfg.WPN.MaxConnsPerIP },
 		"admin":                 func() { cfg.Admin.Listen = flagCfg.Admin.Listen },
 		"log-level":             func() { cfg.Log.Level = flagCfg.Log.Level },
 		"log-format":            func() { cfg.Log.Format = flagCfg.Log.Format },
@@ -73,6 +79,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	addStoreFlags(fs, &cfg, &configPath)
 	fs.StringVar(&cfg.Slsk.Listen, "slsk", cfg.Slsk.Listen, `Soulseek listen address, or "off"`)
+	fs.StringVar(&cfg.WPN.Listen, "wpn", cfg.WPN.Listen, `WinMX primary (secondaries, chat rooms, primary links) TCP address, or "off"`)
+	fs.StringVar(&cfg.WPN.UDP, "wpn-udp", cfg.WPN.UDP, "WinMX primary UDP address (its port is in the primary's handle)")
+	fs.StringVar(&cfg.WPN.Cache, "wpn-cache", cfg.WPN.Cache, `WinMX peer cache addresses, comma-separated (WinMX tries 7950, 7951, 7952), or "off"`)
+	fs.StringVar(&cfg.WPN.PublicIP, "wpn-public-ip", cfg.WPN.PublicIP, "IPv4 address announced in WinMX handles, node lists and room names (default: the one clients connected to)")
+	fs.IntVar(&cfg.WPN.MaxSecondaries, "wpn-max-secondaries", cfg.WPN.MaxSecondaries, "WinMX secondaries one primary serves (0: 20000)")
+	fs.IntVar(&cfg.WPN.MaxConnsPerIP, "wpn-max-conns-per-ip", cfg.WPN.MaxConnsPerIP, "simultaneous WinMX connections per address (-1: unlimited)")
 	fs.StringVar(&cfg.Admin.Listen, "admin", cfg.Admin.Listen, `admin HTTP (/metrics, /healthz) listen address, or "off"`)
 	fs.StringVar(&cfg.Log.Level, "log-level", cfg.Log.Level, "log level: debug, info, warn, error")
 	fs.StringVar(&cfg.Log.Format, "log-format", cfg.Log.Format, "log format: text or json")

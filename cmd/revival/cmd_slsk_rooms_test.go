@@ -25,7 +25,7 @@ func TestSlskRoomsPurgeReachesRunningServer(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"serve", "--data", dir, "--slsk", "127.0.0.1:0", "--admin", "off", "--bcrypt-cost", "4"}, io.Discard, pw)
+		done <- run(ctx, []string{"serve", "--data", dir, "--slsk", "127.0.0.1:0", "--wpn", "off", "--wpn-cache", "off", "--admin", "off", "--bcrypt-cost", "4"}, io.Discard, pw)
 	}()
 	addr := waitListening(t, pr, "soulseek")["soulseek"]
 

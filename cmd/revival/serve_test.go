@@ -20,6 +20,8 @@ import (
 	"github.com/revival-net/revival/internal/wire"
 	"github.com/revival-net/revival/slsk"
 	"github.com/revival-net/revival/slsk/slsktest"
+	"github.com/revival-net/revival/wpn"
+	"github.com/revival-net/revival/wpn/wpnconn"
 )
 
 var listenRE = regexp.MustCompile(`msg=listening network=(\w+) addr=(\S+)`)
@@ -35,7 +37,7 @@ func waitListening(t *testing.T, r io.Reader, networks ...string) map[string]str
 		for sc.Scan() {
 			if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
 				addrs[m[1]] = m[2]
-				if len(addrs) == len(networks) {
+				if hasAll(addrs, networks) {
 					close(found)
 					io.Copy(io.Discard, r)
 					return
@@ -49,6 +51,34 @@ func waitListening(t *testing.T, r io.Reader, networks ...string) map[string]str
 		t.Fatal("server did not log its listeners")
 	}
 	return addrs
+}
+
+func hasAll(addrs map[string]string, networks []string) bool {
+	for _, n := range networks {
+		if addrs[n] == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// wpnLogin logs a WinMX secondary in (wpn.md §3.2) and checks that the
+// primary answers 0x0460 first.
+func wpnLogin(t *testing.T, addr, base string) {
+	t.Helper()
+	s, err := wpnconn.Dial(t.Context(), addr, wpn.KeySecondaryClient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Send(&wpn.Login{BaseName: base, LineType: wpn.LineDSL, TransferPort: 6699}); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	typ, _, err := s.Frames(0).Next()
+	if err != nil || wpn.Type(typ) != wpn.TypeLoginAck {
+		t.Fatalf("wpn login: type 0x%04X, %v", typ, err)
+	}
 }
 
 // slskLogin logs in over a raw connection and returns it with a frame
@@ -97,11 +127,12 @@ func TestServeUserCommandsAndShutdown(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"serve", "--data", dir, "--slsk", "127.0.0.1:0", "--admin", "127.0.0.1:0"}, io.Discard, pw)
+		done <- run(ctx, []string{"serve", "--data", dir, "--slsk", "127.0.0.1:0", "--wpn", "127.0.0.1:0", "--wpn-cache", "127.0.0.1:0", "--admin", "127.0.0.1:0"}, io.Discard, pw)
 	}()
-	addrs := waitListening(t, pr, "soulseek", "admin")
+	addrs := waitListening(t, pr, "soulseek", "wpn", "admin")
 
 	alice, aliceFrames := slskLogin(t, addrs["soulseek"], "alice", "s3cret")
+	wpnLogin(t, addrs["wpn"], "Gumdrop609")
 	for _, path := range []string{"/healthz", "/metrics"} {
 		resp, err := http.Get("http://" + addrs["admin"] + path)
 		if err != nil {
@@ -171,7 +202,7 @@ func TestKilledServerLosesNothingAcknowledged(t *testing.T) {
 	}
 	dir := t.TempDir()
 	start := func() (*exec.Cmd, string) {
-		cmd := exec.Command(bin, "serve", "--data", dir, "--slsk", "127.0.0.1:0", "--admin", "off", "--bcrypt-cost", "4")
+		cmd := exec.Command(bin, "serve", "--data", dir, "--slsk", "127.0.0.1:0", "--wpn", "off", "--wpn-cache", "off", "--admin", "off", "--bcrypt-cost", "4")
 		stderr, _ := cmd.StderrPipe()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -243,7 +274,7 @@ func TestServeOnPostgres(t *testing.T) {
 		done := make(chan int)
 		go func() {
 			done <- run(ctx, []string{"serve", "--store", "postgres", "--store-dsn", dsn, "--data", t.TempDir(),
-				"--slsk", "127.0.0.1:0", "--admin", "off", "--bcrypt-cost", "4"}, io.Discard, pw)
+				"--slsk", "127.0.0.1:0", "--wpn", "off", "--wpn-cache", "off", "--admin", "off", "--bcrypt-cost", "4"}, io.Discard, pw)
 		}()
 		addr = waitListening(t, pr, "soulseek")["soulseek"]
 		return addr, func() {

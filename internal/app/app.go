@@ -22,6 +22,7 @@ import (
 	"github.com/revival-net/revival/internal/netlimit"
 	"github.com/revival-net/revival/internal/store/sqlstore"
 	"github.com/revival-net/revival/slsk/slskserver"
+	"github.com/revival-net/revival/wpn/wpnserver"
 )
 
 // App is one running Revival: its store, hub and listeners.
@@ -32,6 +33,7 @@ type App struct {
 	hub      *hub.Hub
 	registry *prometheus.Registry
 	slsk     *slskserver.Server
+	wpn      *wpnserver.Server
 	watcher  *changeWatcher // applies the CLI's changes (see accountwatch.go)
 
 	mu        sync.Mutex
@@ -115,6 +117,9 @@ func (a *App) build(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := a.buildWPN(); err != nil {
+		return err
+	}
 	if config.Enabled(a.cfg.Admin.Listen) {
 		if err := a.listen("admin", a.cfg.Admin.Listen); err != nil {
 			return err
@@ -154,7 +159,7 @@ func (a *App) Run(ctx context.Context) error {
 	// A failing listener ends the run too: cancel stops the ban watcher.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errc := make(chan error, 4)
+	errc := make(chan error, 8)
 	var wg sync.WaitGroup
 	var admin *http.Server
 	if ln := a.listeners["slsk"]; ln != nil {
@@ -162,6 +167,14 @@ func (a *App) Run(ctx context.Context) error {
 		wg.Go(func() {
 			if err := a.slsk.Serve(ln); err != nil && !errors.Is(err, slskserver.ErrServerClosed) {
 				errc <- fmt.Errorf("soulseek: %w", err)
+			}
+		})
+	}
+	if ln := a.listeners["wpn"]; ln != nil {
+		a.log.Info("listening", "network", "wpn", "addr", ln.Addr().String())
+		wg.Go(func() {
+			if err := a.wpn.Serve(ln); err != nil && !errors.Is(err, wpnserver.ErrServerClosed) {
+				errc <- fmt.Errorf("wpn: %w", err)
 			}
 		})
 	}
@@ -189,6 +202,11 @@ func (a *App) Run(ctx context.Context) error {
 			a.log.Warn("soulseek shutdown", "err", err)
 		}
 	}
+	if a.wpn != nil {
+		if err := a.wpn.Shutdown(sctx); err != nil {
+			a.log.Warn("wpn shutdown", "err", err)
+		}
+	}
 	if admin != nil {
 		_ = admin.Shutdown(sctx)
 	}
@@ -204,6 +222,9 @@ func (a *App) Run(ctx context.Context) error {
 func (a *App) closeAll() {
 	if a.slsk != nil {
 		_ = a.slsk.Close()
+	}
+	if a.wpn != nil {
+		_ = a.wpn.Close()
 	}
 	a.mu.Lock()
 	for _, ln := range a.listeners {

@@ -15,6 +15,8 @@ func testConfig(t *testing.T) config.Config {
 	cfg := config.Default()
 	cfg.Data = t.TempDir()
 	cfg.Slsk.Listen = "127.0.0.1:0"
+	cfg.WPN.Listen = "127.0.0.1:0"
+	cfg.WPN.Cache = "off" // started by the WPN app tests, not every test
 	cfg.Admin.Listen = "127.0.0.1:0"
 	cfg.Accounts.BcryptCost = 4
 	return cfg

@@ -6,7 +6,10 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,7 +27,25 @@ type Config struct {
 	Log      Log      `toml:"log"`
 	Accounts Accounts `toml:"accounts"`
 	Slsk     Slsk     `toml:"slsk"`
+	WPN      WPN      `toml:"wpn"`
 	Admin    Admin    `toml:"admin"`
+}
+
+// WPN configures the WinMX network: the primary node (secondaries, chat
+// clients and primary links on one TCP port) and the peer cache.
+type WPN struct {
+	Listen string `toml:"listen"` // primary's TCP port, default ":6699"; "off" disables the WPN
+	// UDP is the primary's UDP address (default ":6257"). Its port is the
+	// one in this primary's WinMX handle.
+	UDP string `toml:"udp"`
+	// Cache lists the peer cache's listen addresses, comma-separated
+	// (default ":7950"; WinMX also tries 7951 and 7952); "off" disables it.
+	Cache string `toml:"cache"`
+	// PublicIP is the IPv4 address in handles, node lists and room names
+	// (default: the address each client connected to; set it behind NAT).
+	PublicIP       string `toml:"public_ip"`
+	MaxSecondaries int    `toml:"max_secondaries"` // default 20000
+	MaxConnsPerIP  int    `toml:"max_conns_per_ip"`
 }
 
 // Store selects the database. Driver "sqlite" (default) uses Data/revival.db;
@@ -99,6 +120,7 @@ func Default() Config {
 		Accounts: Accounts{BcryptCost: 10},
 		Slsk: Slsk{Listen: ":2242", Greeting: "Welcome to Revival", Distributed: "roots", MaxConnsPerIP: 32,
 			RegistrationsPerHostHour: 5, RegistrationsPerMinute: 60},
+		WPN:   WPN{Listen: ":6699", UDP: ":6257", Cache: ":7950", MaxConnsPerIP: 32},
 		Admin: Admin{Listen: "127.0.0.1:8242"},
 	}
 }
@@ -162,10 +184,49 @@ func (c *Config) Validate() error {
 		c.Slsk.RegistrationsPerMinute == 0 || c.Slsk.RegistrationsPerMinute < -1 {
 		errs = append(errs, errors.New("slsk: registrations_per_host_per_hour and registrations_per_minute must be positive, or -1 for no limit"))
 	}
+	if c.WPN.Listen == "" {
+		errs = append(errs, errors.New(`wpn: listen is empty (use "off" to disable)`))
+	}
+	if c.WPN.PublicIP != "" {
+		if ip, err := netip.ParseAddr(c.WPN.PublicIP); err != nil || !ip.Unmap().Is4() {
+			errs = append(errs, fmt.Errorf("wpn: public_ip %q is not an IPv4 address (WinMX handles hold four bytes)", c.WPN.PublicIP))
+		}
+	}
+	if _, err := c.WPN.UDPPort(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.Slsk.Listen == "" {
 		errs = append(errs, errors.New(`slsk: listen is empty (use "off" to disable)`))
 	}
 	return errors.Join(errs...)
+}
+
+// UDPPort is the port of the WPN UDP address, the one WinMX handles
+// carry.
+func (w WPN) UDPPort() (uint16, error) {
+	_, port, err := net.SplitHostPort(w.UDP)
+	if err != nil {
+		return 0, fmt.Errorf("wpn: udp %q: %w", w.UDP, err)
+	}
+	n, err := strconv.ParseUint(port, 10, 16)
+	if err != nil || n == 0 {
+		return 0, fmt.Errorf("wpn: udp %q: the port must be 1-65535", w.UDP)
+	}
+	return uint16(n), nil
+}
+
+// CacheAddrs returns the peer cache's listen addresses (none when off).
+func (w WPN) CacheAddrs() []string {
+	if !Enabled(w.Cache) {
+		return nil
+	}
+	var addrs []string
+	for _, a := range strings.Split(w.Cache, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			addrs = append(addrs, a)
+		}
+	}
+	return addrs
 }
 
 // Enabled reports whether a listen value turns its network on.

@@ -44,7 +44,7 @@ func ServeArgs(dataDir, addr string) []string {
 // ServeArgsCost is ServeArgs with a chosen bcrypt cost, for runs that
 // measure what the password hashing costs (a restart storm).
 func ServeArgsCost(dataDir, addr string, bcryptCost int) []string {
-	return []string{"serve", "--data", dataDir, "--slsk", addr, "--admin", "off", "--bcrypt-cost", strconv.Itoa(bcryptCost),
+	return []string{"serve", "--data", dataDir, "--slsk", addr, "--wpn", "off", "--wpn-cache", "off", "--admin", "off", "--bcrypt-cost", strconv.Itoa(bcryptCost),
 		"--slsk-max-conns-per-ip", "-1", "--slsk-registrations-per-host-hour", "-1", "--slsk-registrations-per-minute", "-1",
 		"--log-level", "warn"}
 }

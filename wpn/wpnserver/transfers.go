@@ -1,0 +1,165 @@
+package wpnserver
+
+import (
+	"strings"
+	"time"
+
+	"github.com/revival-net/revival/wpn"
+)
+
+// Transfer brokering (wpn.md §3.11, §3.13 "Transfers"): the downloader's
+// 0x1F41 reaches the uploader as 0x1FB8; the uploader's 0x1F68 ("slot
+// free") reaches the downloader as 0x1FC2 with the uploader's address and
+// transfer port. No file data passes through the primary.
+
+// firewalledBoth is the 0x1FA4 status when neither side accepts
+// connections [G]: no WinMX text for it is known.
+const firewalledBoth = "Both users are firewalled"
+
+// getKey identifies a brokered download: the uploader, the downloader
+// and the file (case-insensitive, as Windows paths are).
+type getKey struct {
+	uploader, downloader uint16
+	file                 string
+}
+
+type pendingGet struct {
+	up, down *session
+	target   wpn.Target // the uploader as the downloader named it
+	file     string
+	expires  time.Time
+}
+
+func (s *Server) handleDownload(ss *session, p *wpn.DownloadRequest) {
+	if !ss.requests.Allow(s.lim.Requests, s.now()) {
+		s.metrics.flood.WithLabelValues("download").Inc()
+		ss.send(&wpn.DownloadFailed{Target: p.Target, FileName: p.FileName, Status: wpn.DownloadTimedOut})
+		return
+	}
+	r := s.resolve(ss, p.Target)
+	if r.local == nil {
+		if !s.forward(ss, r, p) {
+			ss.send(&wpn.DownloadFailed{Target: p.Target, FileName: p.FileName, Status: wpn.DownloadTimedOut})
+		}
+		return
+	}
+	up := r.local
+	if !s.index.Has(up.owner(), p.FileName) {
+		ss.send(&wpn.DownloadFailed{Target: p.Target, FileName: p.FileName, Status: wpn.DownloadNotShared})
+		return
+	}
+	k := getKey{uploader: up.id, downloader: ss.id, file: strings.ToLower(p.FileName)}
+	s.brokerMu.Lock()
+	if _, dup := s.gets[k]; !dup && up.pendingGets >= s.lim.MaxPendingGets {
+		s.brokerMu.Unlock()
+		ss.send(&wpn.DownloadFailed{Target: p.Target, FileName: p.FileName, Status: wpn.DownloadTimedOut})
+		return
+	}
+	if _, dup := s.gets[k]; !dup {
+		up.pendingGets++
+	}
+	s.gets[k] = &pendingGet{up: up, down: ss, target: p.Target, file: p.FileName, expires: s.now().Add(s.lim.BrokerTimeout)}
+	s.brokerMu.Unlock()
+	s.metrics.transfers.WithLabelValues("requested").Inc()
+	up.send(&wpn.IncomingDownload{
+		Target:   wpn.Target{Handle: up.handle.String(), Name: ss.fullName()},
+		FileName: p.FileName,
+		Option:   uint32(p.Option),
+	})
+}
+
+// handleUploadReady: the uploader has a slot for the requester named in
+// its 0x1F68. The downloader gets 0x1FC2 with the uploader's address (the
+// TCP peer address of its link) and transfer port. When the uploader is
+// passive (port 0) and the downloader is not, the transfer is pushed
+// [G]: the downloader's 0x1FC2 carries port 0 (wait for a SEND
+// connection) and the uploader gets a 0x1FC2 naming the downloader's
+// address, where it connects with SEND (wpn.md §3.12).
+func (s *Server) handleUploadReady(ss *session, p *wpn.UploadReady) {
+	down := s.dir.lookup(p.Target.Name)
+	if down == nil {
+		return // the downloader left
+	}
+	k := getKey{uploader: ss.id, downloader: down.id, file: strings.ToLower(p.FileName)}
+	s.brokerMu.Lock()
+	g := s.takeGetLocked(k)
+	s.brokerMu.Unlock()
+	if g == nil {
+		return // nobody asked (or it timed out): a 0x1F68 cannot open a transfer by itself
+	}
+	ss.mu.Lock()
+	upName, upPort := ss.name, ss.port
+	ss.mu.Unlock()
+	down.mu.Lock()
+	downName, downPort := down.name, down.port
+	down.mu.Unlock()
+	if upPort == 0 && downPort == 0 {
+		down.send(&wpn.DownloadFailed{Target: g.target, FileName: g.file, Status: firewalledBoth})
+		s.metrics.transfers.WithLabelValues("firewalled").Inc()
+		return
+	}
+	down.send(&wpn.StartDownload{
+		Requester: downName,
+		Target:    wpn.Target{Handle: g.target.Handle, Name: upName},
+		FileName:  g.file,
+		IP:        ss.c.Remote(),
+		Port:      upPort,
+	})
+	if upPort == 0 {
+		ss.send(&wpn.StartDownload{
+			Requester: upName,
+			Target:    wpn.Target{Handle: down.handle.String(), Name: downName},
+			FileName:  g.file,
+			IP:        down.c.Remote(),
+			Port:      downPort,
+		})
+		s.metrics.transfers.WithLabelValues("pushed").Inc()
+		return
+	}
+	s.metrics.transfers.WithLabelValues("started").Inc()
+}
+
+// expireGets fails downloads whose uploader never answered.
+func (s *Server) expireGets() {
+	now := s.now()
+	var late []*pendingGet
+	s.brokerMu.Lock()
+	for k, g := range s.gets {
+		if now.After(g.expires) {
+			late = append(late, s.takeGetLocked(k))
+		}
+	}
+	s.brokerMu.Unlock()
+	for _, g := range late {
+		g.down.send(&wpn.DownloadFailed{Target: g.target, FileName: g.file, Status: wpn.DownloadTimedOut})
+	}
+}
+
+// dropGets forgets a leaving secondary's brokered downloads; those it was
+// to upload fail at once for their downloaders.
+func (s *Server) dropGets(ss *session) {
+	var failed []*pendingGet
+	s.brokerMu.Lock()
+	for k, g := range s.gets {
+		if g.up == ss || g.down == ss {
+			s.takeGetLocked(k)
+			if g.up == ss && g.down != ss {
+				failed = append(failed, g)
+			}
+		}
+	}
+	s.brokerMu.Unlock()
+	for _, g := range failed {
+		g.down.send(&wpn.DownloadFailed{Target: g.target, FileName: g.file, Status: wpn.DownloadTimedOut})
+	}
+}
+
+// takeGetLocked removes and returns a pending download (nil if none).
+func (s *Server) takeGetLocked(k getKey) *pendingGet {
+	g := s.gets[k]
+	if g != nil {
+		delete(s.gets, k)
+		g.up.pendingGets--
+	}
+	return g
+}
