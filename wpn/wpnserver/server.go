@@ -159,10 +159,10 @@ func (s *Server) NodeEntry(local netip.AddrPort) wpn.NodeEntry {
 	}
 	free := s.lim.MaxSecondaries - s.dir.count()
 	return wpn.NodeEntry{
-		IP:      s.selfIP(local),
-		UDPPort: s.opts.UDPPort,
-		TCPPort: tcp,
-		FreePrimary: 3, // room listers want at least 3 (wpn.md §2.6)
+		IP:            s.selfIP(local),
+		UDPPort:       s.opts.UDPPort,
+		TCPPort:       tcp,
+		FreePrimary:   3, // room listers want at least 3 (wpn.md §2.6)
 		FreeSecondary: uint8(max(0, min(free, 255))),
 	}
 }
