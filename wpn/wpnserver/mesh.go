@@ -1,12 +1,20 @@
 package wpnserver
 
-import "github.com/revival-net/revival/wpn"
+import (
+	"net/netip"
+
+	"github.com/revival-net/revival/wpn"
+)
 
 // Origin is the secondary a forwarded request comes from, as another
 // primary needs it: its full name and its handle (this primary's).
 type Origin struct {
 	Handle wpn.Handle
 	Name   string
+	// Addr and Port are the requester's transfer address (its TCP peer
+	// address and 0x03E9 port), needed when an upload is pushed to it.
+	Addr netip.Addr
+	Port uint16
 }
 
 // Mesh carries requests to users of other primaries and searches across

@@ -32,7 +32,7 @@ func (s *Server) handlePM(ss *session, p *wpn.PrivateMessage) {
 		return
 	}
 	reply := func(pk wpn.Packet) { ss.send(pk) }
-	s.deliverPM(r.local, p.Target, Origin{Handle: ss.handle, Name: ss.fullName()}, p.Text, reply)
+	s.deliverPM(r.local, p.Target, ss.origin(), p.Text, reply)
 }
 
 // deliverPM gives a local secondary a PM from `from` and remembers where

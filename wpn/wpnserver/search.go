@@ -90,11 +90,13 @@ func (s *Server) searchMesh(ss *session, id uint32, req wpn.Packet) {
 // ownerFilter keeps owners other than the searcher whose line type is at
 // least min (0: any).
 func (s *Server) ownerFilter(ss *session, min uint8) func(shareindex.Owner) bool {
-	self := ss.owner()
+	self, lines := ss.owner(), s.lineFilter(min)
+	return func(o shareindex.Owner) bool { return o != self && lines(o) }
+}
+
+// lineFilter keeps owners whose line type is at least min (0: any).
+func (s *Server) lineFilter(min uint8) func(shareindex.Owner) bool {
 	return func(o shareindex.Owner) bool {
-		if o == self {
-			return false
-		}
 		if min == 0 {
 			return true
 		}
@@ -112,15 +114,25 @@ func (s *Server) ownerFilter(ss *session, min uint8) func(shareindex.Owner) bool
 // sendHit sends one 0x177A for file f of owner o; false stops the search
 // (the searcher is gone).
 func (s *Server) sendHit(ss *session, id uint32, o shareindex.Owner, f *shareindex.File) bool {
+	hit, ok := s.hitFor(ss.handle, o, f)
+	if !ok {
+		return true // left while we searched
+	}
+	hit.SearchID = id
+	return ss.c.Send(wpn.AppendPacket(nil, hit)) == nil
+}
+
+// hitFor builds the 0x177A for file f of local owner o, under this
+// primary's handle self.
+func (s *Server) hitFor(self wpn.Handle, o shareindex.Owner, f *shareindex.File) (*wpn.SearchHit, bool) {
 	t := s.dir.byClientID(uint16(o))
 	if t == nil {
-		return true // left while we searched
+		return nil, false
 	}
 	t.mu.Lock()
 	hit := &wpn.SearchHit{
-		SearchID:       id,
-		PrimaryIP:      ss.handle.IP, // the owner is ours: our handle as the searcher knows it
-		PrimaryUDPPort: ss.handle.UDPPort,
+		PrimaryIP:      self.IP,
+		PrimaryUDPPort: self.UDPPort,
 		Path:           f.Path,
 		Hash:           f.Hash,
 		Size:           f.Size,
@@ -135,5 +147,5 @@ func (s *Server) sendHit(ss *session, id uint32, o shareindex.Owner, f *shareind
 		hit.PingIP = hit.PrimaryIP
 	}
 	s.metrics.hits.Inc()
-	return ss.c.Send(wpn.AppendPacket(nil, hit)) == nil
+	return hit, true
 }

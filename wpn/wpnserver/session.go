@@ -58,7 +58,11 @@ func (s *session) fullName() string {
 	return s.name
 }
 
-func (s *session) origin() Origin { return Origin{Handle: s.handle, Name: s.fullName()} }
+func (s *session) origin() Origin {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Origin{Handle: s.handle, Name: s.name, Addr: s.c.Remote(), Port: s.port}
+}
 
 // owner is the session's key in the share index: its client id, unique
 // among current secondaries, released only after its files are gone.

@@ -10,25 +10,32 @@ import (
 // Transfer brokering (wpn.md §3.11, §3.13 "Transfers"): the downloader's
 // 0x1F41 reaches the uploader as 0x1FB8; the uploader's 0x1F68 ("slot
 // free") reaches the downloader as 0x1FC2 with the uploader's address and
-// transfer port. No file data passes through the primary.
+// transfer port. No file data passes through the primary. The downloader
+// may be on another primary (the mesh passes its answers back).
 
 // firewalledBoth is the 0x1FA4 status when neither side accepts
 // connections [G]: no WinMX text for it is known.
 const firewalledBoth = "Both users are firewalled"
 
 // getKey identifies a brokered download: the uploader, the downloader
-// and the file (case-insensitive, as Windows paths are).
+// (its handle and full name, lower-cased) and the file (case-insensitive,
+// as Windows paths are).
 type getKey struct {
-	uploader, downloader uint16
-	file                 string
+	uploader   uint16
+	downloader string
+	file       string
 }
 
 type pendingGet struct {
-	up, down *session
-	target   wpn.Target // the uploader as the downloader named it
-	file     string
-	expires  time.Time
+	up      *session
+	down    Origin
+	reply   func(wpn.Packet) // to the downloader
+	target  wpn.Target       // the uploader as the downloader named it
+	file    string
+	expires time.Time
 }
+
+func downloaderKey(o Origin) string { return strings.ToLower(o.Handle.String() + "\x00" + o.Name) }
 
 func (s *Server) handleDownload(ss *session, p *wpn.DownloadRequest) {
 	if !ss.requests.Allow(s.lim.Requests, s.now()) {
@@ -43,26 +50,33 @@ func (s *Server) handleDownload(ss *session, p *wpn.DownloadRequest) {
 		}
 		return
 	}
-	up := r.local
+	s.requestUpload(r.local, p, ss.origin(), func(pk wpn.Packet) { ss.send(pk) })
+}
+
+// requestUpload asks local uploader up for a file on behalf of down.
+func (s *Server) requestUpload(up *session, p *wpn.DownloadRequest, down Origin, reply func(wpn.Packet)) {
+	fail := func(status string) {
+		reply(&wpn.DownloadFailed{Target: p.Target, FileName: p.FileName, Status: status})
+	}
 	if !s.index.Has(up.owner(), p.FileName) {
-		ss.send(&wpn.DownloadFailed{Target: p.Target, FileName: p.FileName, Status: wpn.DownloadNotShared})
+		fail(wpn.DownloadNotShared)
 		return
 	}
-	k := getKey{uploader: up.id, downloader: ss.id, file: strings.ToLower(p.FileName)}
+	k := getKey{uploader: up.id, downloader: downloaderKey(down), file: strings.ToLower(p.FileName)}
 	s.brokerMu.Lock()
 	if _, dup := s.gets[k]; !dup && up.pendingGets >= s.lim.MaxPendingGets {
 		s.brokerMu.Unlock()
-		ss.send(&wpn.DownloadFailed{Target: p.Target, FileName: p.FileName, Status: wpn.DownloadTimedOut})
+		fail(wpn.DownloadTimedOut)
 		return
 	}
 	if _, dup := s.gets[k]; !dup {
 		up.pendingGets++
 	}
-	s.gets[k] = &pendingGet{up: up, down: ss, target: p.Target, file: p.FileName, expires: s.now().Add(s.lim.BrokerTimeout)}
+	s.gets[k] = &pendingGet{up: up, down: down, reply: reply, target: p.Target, file: p.FileName, expires: s.now().Add(s.lim.BrokerTimeout)}
 	s.brokerMu.Unlock()
 	s.metrics.transfers.WithLabelValues("requested").Inc()
 	up.send(&wpn.IncomingDownload{
-		Target:   wpn.Target{Handle: up.handle.String(), Name: ss.fullName()},
+		Target:   wpn.Target{Handle: down.Handle.String(), Name: down.Name},
 		FileName: p.FileName,
 		Option:   uint32(p.Option),
 	})
@@ -76,11 +90,11 @@ func (s *Server) handleDownload(ss *session, p *wpn.DownloadRequest) {
 // connection) and the uploader gets a 0x1FC2 naming the downloader's
 // address, where it connects with SEND (wpn.md §3.12).
 func (s *Server) handleUploadReady(ss *session, p *wpn.UploadReady) {
-	down := s.dir.lookup(p.Target.Name)
-	if down == nil {
-		return // the downloader left
+	h, err := wpn.ParseHandle(p.Target.Handle)
+	if err != nil {
+		return
 	}
-	k := getKey{uploader: ss.id, downloader: down.id, file: strings.ToLower(p.FileName)}
+	k := getKey{uploader: ss.id, downloader: downloaderKey(Origin{Handle: h, Name: p.Target.Name}), file: strings.ToLower(p.FileName)}
 	s.brokerMu.Lock()
 	g := s.takeGetLocked(k)
 	s.brokerMu.Unlock()
@@ -90,16 +104,13 @@ func (s *Server) handleUploadReady(ss *session, p *wpn.UploadReady) {
 	ss.mu.Lock()
 	upName, upPort := ss.name, ss.port
 	ss.mu.Unlock()
-	down.mu.Lock()
-	downName, downPort := down.name, down.port
-	down.mu.Unlock()
-	if upPort == 0 && downPort == 0 {
-		down.send(&wpn.DownloadFailed{Target: g.target, FileName: g.file, Status: firewalledBoth})
+	if upPort == 0 && g.down.Port == 0 {
+		g.reply(&wpn.DownloadFailed{Target: g.target, FileName: g.file, Status: firewalledBoth})
 		s.metrics.transfers.WithLabelValues("firewalled").Inc()
 		return
 	}
-	down.send(&wpn.StartDownload{
-		Requester: downName,
+	g.reply(&wpn.StartDownload{
+		Requester: g.down.Name,
 		Target:    wpn.Target{Handle: g.target.Handle, Name: upName},
 		FileName:  g.file,
 		IP:        ss.c.Remote(),
@@ -108,10 +119,10 @@ func (s *Server) handleUploadReady(ss *session, p *wpn.UploadReady) {
 	if upPort == 0 {
 		ss.send(&wpn.StartDownload{
 			Requester: upName,
-			Target:    wpn.Target{Handle: down.handle.String(), Name: downName},
+			Target:    wpn.Target{Handle: g.down.Handle.String(), Name: g.down.Name},
 			FileName:  g.file,
-			IP:        down.c.Remote(),
-			Port:      downPort,
+			IP:        g.down.Addr,
+			Port:      g.down.Port,
 		})
 		s.metrics.transfers.WithLabelValues("pushed").Inc()
 		return
@@ -131,7 +142,7 @@ func (s *Server) expireGets() {
 	}
 	s.brokerMu.Unlock()
 	for _, g := range late {
-		g.down.send(&wpn.DownloadFailed{Target: g.target, FileName: g.file, Status: wpn.DownloadTimedOut})
+		g.reply(&wpn.DownloadFailed{Target: g.target, FileName: g.file, Status: wpn.DownloadTimedOut})
 	}
 }
 
@@ -139,18 +150,21 @@ func (s *Server) expireGets() {
 // to upload fail at once for their downloaders.
 func (s *Server) dropGets(ss *session) {
 	var failed []*pendingGet
+	mine := downloaderKey(ss.origin())
 	s.brokerMu.Lock()
 	for k, g := range s.gets {
-		if g.up == ss || g.down == ss {
+		switch {
+		case g.up == ss:
+			failed = append(failed, s.takeGetLocked(k))
+		case k.downloader == mine:
 			s.takeGetLocked(k)
-			if g.up == ss && g.down != ss {
-				failed = append(failed, g)
-			}
 		}
 	}
 	s.brokerMu.Unlock()
 	for _, g := range failed {
-		g.down.send(&wpn.DownloadFailed{Target: g.target, FileName: g.file, Status: wpn.DownloadTimedOut})
+		if downloaderKey(g.down) != mine {
+			g.reply(&wpn.DownloadFailed{Target: g.target, FileName: g.file, Status: wpn.DownloadTimedOut})
+		}
 	}
 }
 
