@@ -19,7 +19,7 @@ import (
 // server against the issue's targets. Only Soulseek exists so far.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(stderr, "usage: revival bench slsk [flags]\n\nRun `revival bench slsk -h` for its flags.")
+		fmt.Fprintln(stderr, "usage: revival bench slsk|wpn [flags]\n\nRun `revival bench slsk -h` or `revival bench wpn -h` for the flags.")
 		if len(args) == 0 {
 			return 2
 		}
@@ -28,8 +28,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	switch args[0] {
 	case "slsk":
 		return runBenchSlsk(ctx, args[1:], stdout, stderr)
+	case "wpn":
+		return runBenchWPN(ctx, args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "revival bench: unknown network %q (want slsk)\n", args[0])
+	fmt.Fprintf(stderr, "revival bench: unknown network %q (want slsk or wpn)\n", args[0])
 	return 2
 }
 

@@ -1,53 +1,11 @@
 package slskload
 
-import (
-	"math"
-	"slices"
-	"time"
+import "github.com/revival-net/revival/internal/loadtest/latency"
+
+// Percentiles summarises latencies in milliseconds (latency.Percentiles).
+type Percentiles = latency.Percentiles
+
+var (
+	summarize = latency.Summarize
+	ms        = latency.MS
 )
-
-// Percentiles summarises a set of latencies in milliseconds, the unit the
-// load targets are stated in (e.g. chat p99 < 50 ms).
-type Percentiles struct {
-	Count int     `json:"count"`
-	Min   float64 `json:"min_ms"`
-	P50   float64 `json:"p50_ms"`
-	P90   float64 `json:"p90_ms"`
-	P99   float64 `json:"p99_ms"`
-	Max   float64 `json:"max_ms"`
-	Mean  float64 `json:"mean_ms"`
-}
-
-// summarize sorts d in place and returns its percentiles, using the
-// nearest-rank method (the smallest value with at least p% of the samples
-// at or below it), so every reported figure is a latency that was observed.
-func summarize(d []time.Duration) Percentiles {
-	if len(d) == 0 {
-		return Percentiles{}
-	}
-	slices.Sort(d)
-	var sum time.Duration
-	for _, v := range d {
-		sum += v
-	}
-	return Percentiles{
-		Count: len(d),
-		Min:   ms(d[0]),
-		P50:   ms(rank(d, 50)),
-		P90:   ms(rank(d, 90)),
-		P99:   ms(rank(d, 99)),
-		Max:   ms(d[len(d)-1]),
-		Mean:  ms(sum / time.Duration(len(d))),
-	}
-}
-
-// rank returns the nearest-rank p-th percentile of sorted d (len(d) > 0).
-func rank(sorted []time.Duration, p float64) time.Duration {
-	i := int(math.Ceil(p/100*float64(len(sorted)))) - 1
-	return sorted[max(0, min(i, len(sorted)-1))]
-}
-
-// ms converts d to milliseconds with microsecond resolution.
-func ms(d time.Duration) float64 {
-	return math.Round(float64(d)/float64(time.Microsecond)) / 1000
-}
