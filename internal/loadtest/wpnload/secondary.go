@@ -16,7 +16,7 @@ type secondary struct {
 	s      *wpnconn.Session
 	name   string
 	handle string
-	hits   chan int    // hits counted between two barriers
+	hits   chan int      // hits counted between two barriers
 	synced chan struct{} // a whois of itself came back: everything before was answered
 }
 
