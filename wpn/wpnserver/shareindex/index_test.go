@@ -224,11 +224,11 @@ func TestSearchMatching(t *testing.T) {
 		{Query{Terms: []string{"beyoncé", "LOVE"}}, []string{`1:C:\Music\Beyoncé\Crazy In Love.mp3`}},
 		{Query{Text: "ac/dc", Terms: []string{"black"}}, []string{`1:C:\Music\AC-DC\Back In Black.OGG`}},
 		{Query{Text: "music"}, []string{`1:C:\Music\AC-DC\Back In Black.OGG`, `1:C:\Music\Beyoncé\Crazy In Love.mp3`}},
-		{Query{Text: "lov"}, nil},                      // no prefixes
-		{Query{Text: "crazy love nothing"}, nil},       // AND
-		{Query{Text: "c"}, nil},                        // drive letters are not words
-		{Query{Text: "!!! ..."}, nil},                  // no words, no hits
-		{Query{}, nil},                                 // likewise
+		{Query{Text: "lov"}, nil},                // no prefixes
+		{Query{Text: "crazy love nothing"}, nil}, // AND
+		{Query{Text: "c"}, nil},                  // drive letters are not words
+		{Query{Text: "!!! ..."}, nil},            // no words, no hits
+		{Query{}, nil},                           // likewise
 		{Query{Text: "crazy crazy CRAZY"}, []string{`1:C:\Music\Beyoncé\Crazy In Love.mp3`, `2:D:\Video\Crazy Stupid Love (2011).avi`, `3:C:\Docs\crazy.txt`}},
 		{Query{Text: "2011"}, []string{`2:D:\Video\Crazy Stupid Love (2011).avi`}},
 		{Query{Text: "crazy", Filter: Filter{FileType: wpn.FileAudio}}, []string{`1:C:\Music\Beyoncé\Crazy In Love.mp3`}},
