@@ -218,3 +218,24 @@ func TestCorpus(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// BenchmarkCompactLargest times one pass of compact over the longest
+// posting list of the 1M-file index (the extension "mp3"): the longest
+// write-lock hold removals can cause, which happens once per half that
+// list's length of removals.
+func BenchmarkCompactLargest(b *testing.B) {
+	x, _ := bigIndex(b)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var tid uint32
+	for i := range x.terms {
+		if len(x.terms[i].ids) > len(x.terms[tid].ids) {
+			tid = uint32(i)
+		}
+	}
+	for b.Loop() {
+		x.compact(tid)
+	}
+	b.ReportMetric(float64(len(x.terms[tid].ids)), "postings")
+	b.Logf("longest list: %q", x.terms[tid].word)
+}
