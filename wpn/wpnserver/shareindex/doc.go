@@ -47,6 +47,12 @@
 // and counts share a read lock and never block each other; adds and
 // removes take the write lock at most 512 files at a time, so a large
 // AddFolder, RemoveFolder or RemoveOwner lets searches run in between.
-// The one longer hold is the compaction of a huge posting list, which
-// happens once per half a list's length of removals.
+// The one longer hold is the compaction of a huge posting list, once per
+// half a list's length of removals: about 11 ms for a word in a million
+// paths on a loaded 2-core machine (BenchmarkCompactLargest).
+//
+// Memory is about 360 bytes per shared file at a million files
+// (BenchmarkMemoryPerFile): the slot (112 bytes), the path string, the
+// file's word ids, its postings (about 11 words a path), the path map and
+// the hash map. Slots are never returned to the heap, only reused.
 package shareindex
