@@ -157,8 +157,8 @@ func handleMessageUsers(s *Server, u *session, m *slsk.MessageUsers) error {
 // sendPendingMessages re-delivers stored messages at login with is_new = 0
 // (spec §1.5 step 2).
 func (s *Server) sendPendingMessages(u *session) {
-	if s.beforePending != nil {
-		s.beforePending(u.name)
+	if f := s.beforePending.Load(); f != nil {
+		(*f)(u.name)
 	}
 	var msgs []store.Message
 	if none, gen := s.login.empty.known(u.name); !none {

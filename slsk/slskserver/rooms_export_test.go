@@ -11,4 +11,4 @@ func CheckRoomIndex(s *Server) string {
 
 // SetBeforePending makes every login call f before it reads its pending
 // private messages (a test barrier for the login/delivery race).
-func SetBeforePending(s *Server, f func(name string)) { s.beforePending = f }
+func SetBeforePending(s *Server, f func(name string)) { s.beforePending.Store(&f) }

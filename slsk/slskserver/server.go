@@ -27,7 +27,7 @@ type Server struct {
 
 	// beforePending, set only by tests (SetBeforePending), runs before a
 	// login reads its pending messages, to order a race deterministically.
-	beforePending func(name string)
+	beforePending atomic.Pointer[func(name string)]
 
 	nextMsgID atomic.Uint32 // fallback ids when the store is unavailable
 
