@@ -22,6 +22,7 @@ import (
 	"github.com/revival-net/revival/internal/netlimit"
 	"github.com/revival-net/revival/internal/store/sqlstore"
 	"github.com/revival-net/revival/slsk/slskserver"
+	"github.com/revival-net/revival/wpn/wpncache"
 	"github.com/revival-net/revival/wpn/wpnserver"
 )
 
@@ -34,6 +35,7 @@ type App struct {
 	registry *prometheus.Registry
 	slsk     *slskserver.Server
 	wpn      *wpnserver.Server
+	wpnCache *wpncache.Server
 	watcher  *changeWatcher // applies the CLI's changes (see accountwatch.go)
 
 	mu        sync.Mutex
@@ -170,14 +172,14 @@ func (a *App) Run(ctx context.Context) error {
 			}
 		})
 	}
-	if ln := a.listeners["wpn"]; ln != nil {
-		a.log.Info("listening", "network", "wpn", "addr", ln.Addr().String())
+	a.serveWPN(func(network string, ln net.Listener, serve func(net.Listener) error, closed error) {
+		a.log.Info("listening", "network", network, "addr", ln.Addr().String())
 		wg.Go(func() {
-			if err := a.wpn.Serve(ln); err != nil && !errors.Is(err, wpnserver.ErrServerClosed) {
-				errc <- fmt.Errorf("wpn: %w", err)
+			if err := serve(ln); err != nil && !errors.Is(err, closed) {
+				errc <- fmt.Errorf("%s: %w", network, err)
 			}
 		})
-	}
+	})
 	if ln := a.listeners["admin"]; ln != nil {
 		admin = &http.Server{Handler: a.adminHandler(), ReadHeaderTimeout: 10 * time.Second}
 		a.log.Info("listening", "network", "admin", "addr", ln.Addr().String(), "paths", "/metrics /healthz")
@@ -207,6 +209,9 @@ func (a *App) Run(ctx context.Context) error {
 			a.log.Warn("wpn shutdown", "err", err)
 		}
 	}
+	if a.wpnCache != nil {
+		_ = a.wpnCache.Shutdown(sctx)
+	}
 	if admin != nil {
 		_ = admin.Shutdown(sctx)
 	}
@@ -225,6 +230,9 @@ func (a *App) closeAll() {
 	}
 	if a.wpn != nil {
 		_ = a.wpn.Close()
+	}
+	if a.wpnCache != nil {
+		_ = a.wpnCache.Close()
 	}
 	a.mu.Lock()
 	for _, ln := range a.listeners {
