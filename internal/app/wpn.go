@@ -100,4 +100,3 @@ func (a *App) serveWPN(goServe func(network string, ln net.Listener, serve func(
 		goServe("wpn-cache", ln, a.wpnCache.Serve, wpncache.ErrServerClosed)
 	}
 }
-

@@ -2,8 +2,8 @@ package wpncache_test
 
 import (
 	"context"
-	"fmt"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"net"
 	"net/netip"
