@@ -26,28 +26,34 @@ func (c *Cipher) State() uint32 {
 // least as long) and advances the state.
 //
 // Each ciphertext byte feeds the next state through T4, so encryption is
-// one long dependency chain: table lookup, state update, next lookup. The
-// loop keeps the state in registers and picks the case with a switch on
-// k2&3, which the compiler turns into a jump table.
+// one long dependency chain; what makes it fast is keeping everything
+// else off that chain. The case (k2&3) changes at random from byte to
+// byte, so a switch mispredicts about every other byte: instead all four
+// candidates are computed and the right one picked with masks, no branch.
+// The candidates' T4 values come from tables indexed like the candidates
+// themselves (encT4x), so the next k2 does not wait for a second lookup on
+// the ciphertext, and cases 0–2 depend only on k0 and k1, which lag a
+// byte behind the chain (wpn.md §2.4 updates k0 and k1 before k2).
 func (c *Cipher) Encrypt(dst, src []byte) {
 	dst = dst[:len(src)]
 	k0, k1, k2, k3 := c.k0, c.k1, c.k2, c.k3
 	for i, p := range src {
-		var x byte
-		switch k2 & 3 {
-		case 0:
-			x = k1 ^ tcpT3[p]
-		case 1:
-			x = k1 ^ tcpT7[p]
-		case 2:
-			x = tcpT1[k0^p]
-		default:
-			x = tcpT7[k3^p]
-		}
-		dst[i] = x
+		m0 := -(k2 & 1)      // 0xFF in cases 1 and 3
+		m1 := -(k2 >> 1 & 1) // 0xFF in cases 2 and 3
+		a := tcpT3[p]
+		b := tcpT7[p]
+		c0, c1 := k1^a, k1^b
+		i2, i3 := k0^p, k3^p
+		e2, e3 := encT1[i2], encT7[i3]
+		c2, c3 := byte(e2), byte(e3)
+		t0, t1 := tcpT4[c0], tcpT4[c1]
+		t2, t3 := byte(e2>>8), byte(e3>>8)
+		lo, hi := c0^(c0^c1)&m0, c2^(c2^c3)&m0
+		tlo, thi := t0^(t0^t1)&m0, t2^(t2^t3)&m0
+		dst[i] = lo ^ (lo^hi)&m1
 		k0 += k1
 		k1 ^= k3
-		k2 += tcpT4[x]
+		k2 += tlo ^ (tlo^thi)&m1
 		k3 ^= k2
 		k1++
 		k2++
@@ -89,3 +95,14 @@ func (c *Cipher) Decrypt(dst, src []byte) {
 	}
 	c.k0, c.k1, c.k2, c.k3 = k0, k1, k2, k3
 }
+
+// encT1 and encT7 hold, for each index, the ciphertext byte of cases 2
+// and 3 (T1[i], T7[i]) in the low byte and its T4 value in the high byte,
+// so one lookup gives both.
+var encT1, encT7 = func() (t1, t7 [256]uint16) {
+	for i := range 256 {
+		t1[i] = uint16(tcpT1[i]) | uint16(tcpT4[tcpT1[i]])<<8
+		t7[i] = uint16(tcpT7[i]) | uint16(tcpT4[tcpT7[i]])<<8
+	}
+	return
+}()
