@@ -145,7 +145,7 @@ func (m *Mesh) onForward(l *link, h header, msg *message) {
 		return
 	}
 	if !m.seen.first(h.key(), now) {
-		m.countDuplicate()
+		m.countDuplicate(kindForward)
 		return
 	}
 	if m.isSelf(msg.handle) {

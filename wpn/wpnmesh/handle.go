@@ -134,6 +134,7 @@ func (m *Mesh) onAnnounce(l *link, h header, msg *message, body []byte) bool {
 			for _, f := range m.routes.replay() {
 				l.send(f, true)
 			}
+			m.queryRooms([]*link{l})
 			m.log.Info("mesh peer", "link", l.id, "peer", node.String())
 		}
 	} else if !l.isPeer() {
@@ -141,7 +142,7 @@ func (m *Mesh) onAnnounce(l *link, h header, msg *message, body []byte) bool {
 	}
 	now := m.now()
 	if m.isSelf(node) {
-		m.countDuplicate()
+		m.countDuplicate(kindAnnounce)
 		return true
 	}
 	var fwd []byte
@@ -151,7 +152,7 @@ func (m *Mesh) onAnnounce(l *link, h header, msg *message, body []byte) bool {
 	m.routes.learn(node, msg.node, msg.seq, l, h.hops+1, fwd, now.Add(3*m.lim.AnnounceEvery))
 	m.changed()
 	if !m.seen.first(h.key(), now) {
-		m.countDuplicate()
+		m.countDuplicate(kindAnnounce)
 		return true
 	}
 	if fwd != nil {
@@ -162,8 +163,11 @@ func (m *Mesh) onAnnounce(l *link, h header, msg *message, body []byte) bool {
 	return true
 }
 
-func (m *Mesh) countDuplicate() {
+func (m *Mesh) countDuplicate(kind byte) {
 	m.stats.duplicates.Add(1)
+	if kind == kindSearch {
+		m.stats.searchDuplicates.Add(1)
+	}
 	m.metrics.drops.WithLabelValues("duplicate").Inc()
 	m.changed()
 }
@@ -172,7 +176,7 @@ func (m *Mesh) countDuplicate() {
 // ourselves again so that the ways to us that still work are relearnt.
 func (m *Mesh) onGone(l *link, h header, msg *message, body []byte) {
 	if !m.seen.first(h.key(), m.now()) {
-		m.countDuplicate()
+		m.countDuplicate(kindGone)
 		return
 	}
 	if m.isSelf(msg.handle) {

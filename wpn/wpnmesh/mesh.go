@@ -50,8 +50,9 @@ type Mesh struct {
 
 // stats are counters tests wait on (the metrics carry the same facts).
 type stats struct {
-	duplicates atomic.Int64 // flooded messages dropped as already seen
-	answered   atomic.Int64 // searches from peers answered from the local index
+	duplicates       atomic.Int64 // flooded messages dropped as already seen
+	searchDuplicates atomic.Int64 // of which searches
+	answered         atomic.Int64 // searches from peers answered from the local index
 }
 
 var (
@@ -231,7 +232,7 @@ func (m *Mesh) watch() <-chan struct{} {
 func (m *Mesh) tickLoop() {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
-	lastAnnounce, lastRooms := m.now(), time.Time{}
+	lastAnnounce, lastRooms := m.now(), m.now() // new peers are queried for rooms at once
 	for {
 		select {
 		case <-m.ctx.Done():

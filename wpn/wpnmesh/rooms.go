@@ -26,14 +26,16 @@ const roomChunk = 200
 
 // RefreshRooms floods a room-list query now (the periodic one runs every
 // RoomQueryEvery).
-func (m *Mesh) RefreshRooms() {
-	links := m.allLinks()
+func (m *Mesh) RefreshRooms() { m.queryRooms(m.allLinks()) }
+
+// queryRooms sends one room query over links (all of them, or a new
+// peer's: it learns the whole mesh's rooms through it).
+func (m *Mesh) queryRooms(links []*link) {
 	if len(links) == 0 || m.srv.Load() == nil {
 		return
 	}
 	qid := newQID()
 	now := m.now()
-	var outs []*link
 	for _, l := range links {
 		h := header{origin: m.selfHandle(l), qid: qid, ttl: m.lim.MaxHops}
 		f, err := encode(h, &message{kind: kindRoomQuery})
@@ -42,10 +44,7 @@ func (m *Mesh) RefreshRooms() {
 		}
 		k := h.key()
 		m.seen.first(k, now)
-		if l.isPeer() {
-			outs = append(outs, l)
-		}
-		fl := &flood{outs: []*link{l}, expires: now.Add(m.lim.RoomQueryEvery), local: m.learnRooms}
+		fl := &flood{kind: kindRoomQuery, outs: []*link{l}, expires: now.Add(m.lim.RoomQueryEvery), local: m.learnRooms}
 		// One flood entry per origin handle the query went out under
 		// (one per local address; usually one).
 		m.mu.Lock()
@@ -68,14 +67,14 @@ func (m *Mesh) onRoomQuery(l *link, h header, body []byte) {
 		return
 	}
 	if !m.seen.first(h.key(), now) {
-		m.countDuplicate()
+		m.countDuplicate(kindRoomQuery)
 		return
 	}
 	var outs []*link
 	if h.ttl > 1 {
 		outs = m.peerLinks(l)
 	}
-	m.addFlood(h.key(), &flood{back: l, outs: outs, expires: now.Add(m.lim.RoomQueryEvery)})
+	m.addFlood(h.key(), &flood{kind: kindRoomQuery, back: l, outs: outs, expires: now.Add(m.lim.RoomQueryEvery)})
 	if m.opts.LocalRooms != nil {
 		rooms := m.opts.LocalRooms.AppendRoomList(nil)
 		self := m.selfHandle(l)

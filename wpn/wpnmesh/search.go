@@ -12,6 +12,7 @@ import (
 // its answers (hits, room lists) travel back to back, or to local at the
 // origin, from the links in outs; at most MaxHitsPerSearch hits.
 type flood struct {
+	kind  byte // kindSearch or kindRoomQuery
 	local func(*message)
 	back  *link
 	outs  []*link
@@ -38,7 +39,7 @@ func (m *Mesh) Search(req wpn.Packet, from wpnserver.Origin, reply func(*wpn.Sea
 	now := m.now()
 	m.seen.first(k, now)
 	outs := m.peerLinks(nil)
-	fl := &flood{outs: outs, local: func(msg *message) {
+	fl := &flood{kind: kindSearch, outs: outs, local: func(msg *message) {
 		if hit, ok := msg.packet.(*wpn.SearchHit); ok {
 			reply(hit)
 		}
@@ -92,14 +93,14 @@ func (m *Mesh) onSearch(l *link, h header, msg *message, body []byte) {
 		return
 	}
 	if !m.seen.first(h.key(), now) {
-		m.countDuplicate()
+		m.countDuplicate(kindSearch)
 		return
 	}
 	var outs []*link
 	if h.ttl > 1 {
 		outs = m.peerLinks(l)
 	}
-	m.addFlood(h.key(), &flood{back: l, outs: outs, expires: now.Add(m.lim.SearchLifetime)})
+	m.addFlood(h.key(), &flood{kind: kindSearch, back: l, outs: outs, expires: now.Add(m.lim.SearchLifetime)})
 
 	hdr := header{origin: h.origin, tcpPort: h.tcpPort, qid: h.qid}
 	n := 0
@@ -152,6 +153,7 @@ func (m *Mesh) onCancel(l *link, h header, body []byte) {
 	}
 	delete(m.floods, h.key())
 	m.mu.Unlock()
+	m.changed()
 	c := appendRaw(nil, h, body)
 	for _, o := range f.outs {
 		o.send(c, true)
