@@ -140,3 +140,18 @@ func shareMusic(c *wpntest.Secondary) {
 	}})
 	barrier(c)
 }
+
+// linked waits until each node has n peer links.
+func linked(t testing.TB, n int, nodes ...*node) {
+	t.Helper()
+	waitUntil(t, "the links", func() bool {
+		for _, x := range nodes {
+			if len(x.m.peerLinks(nil)) != n {
+				return false
+			}
+		}
+		return true
+	}, nodes...)
+}
+
+func timeoutFromNow() time.Time { return time.Now().Add(wpntest.Timeout) }
