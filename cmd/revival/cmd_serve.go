@@ -42,6 +42,7 @@ func loadConfig(fs *flag.FlagSet, cfg *config.Config, path string) error {
 		"wpn-udp":               func() { cfg.WPN.UDP = flagCfg.WPN.UDP },
 		"wpn-cache":             func() { cfg.WPN.Cache = flagCfg.WPN.Cache },
 		"wpn-public-ip":         func() { cfg.WPN.PublicIP = flagCfg.WPN.PublicIP },
+		"wpn-peers":             func() { cfg.WPN.Peers = flagCfg.WPN.Peers },
 		"wpn-max-secondaries":   func() { cfg.WPN.MaxSecondaries = flagCfg.WPN.MaxSecondaries },
 		"wpn-max-conns-per-ip":  func() { cfg.WPN.MaxConnsPerIP = flagCfg.WPN.MaxConnsPerIP },
 		"admin":                 func() { cfg.Admin.Listen = flagCfg.Admin.Listen },
@@ -83,6 +84,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&cfg.WPN.UDP, "wpn-udp", cfg.WPN.UDP, "WinMX primary UDP address (its port is in the primary's handle)")
 	fs.StringVar(&cfg.WPN.Cache, "wpn-cache", cfg.WPN.Cache, `WinMX peer cache addresses, comma-separated (WinMX tries 7950, 7951, 7952), or "off"`)
 	fs.StringVar(&cfg.WPN.PublicIP, "wpn-public-ip", cfg.WPN.PublicIP, "IPv4 address announced in WinMX handles, node lists and room names (default: the one clients connected to)")
+	fs.StringVar(&cfg.WPN.Peers, "wpn-peers", cfg.WPN.Peers, "other WinMX primaries to link with, HOST:PORT,... (one network across primaries)")
 	fs.IntVar(&cfg.WPN.MaxSecondaries, "wpn-max-secondaries", cfg.WPN.MaxSecondaries, "WinMX secondaries one primary serves (0: 20000)")
 	fs.IntVar(&cfg.WPN.MaxConnsPerIP, "wpn-max-conns-per-ip", cfg.WPN.MaxConnsPerIP, "simultaneous WinMX connections per address (-1: unlimited)")
 	fs.StringVar(&cfg.Admin.Listen, "admin", cfg.Admin.Listen, `admin HTTP (/metrics, /healthz) listen address, or "off"`)

@@ -23,6 +23,7 @@ import (
 	"github.com/revival-net/revival/internal/store/sqlstore"
 	"github.com/revival-net/revival/slsk/slskserver"
 	"github.com/revival-net/revival/wpn/wpncache"
+	"github.com/revival-net/revival/wpn/wpnmesh"
 	"github.com/revival-net/revival/wpn/wpnserver"
 )
 
@@ -36,6 +37,7 @@ type App struct {
 	slsk     *slskserver.Server
 	wpn      *wpnserver.Server
 	wpnCache *wpncache.Server
+	wpnMesh  *wpnmesh.Mesh
 	watcher  *changeWatcher // applies the CLI's changes (see accountwatch.go)
 
 	mu        sync.Mutex
@@ -172,6 +174,9 @@ func (a *App) Run(ctx context.Context) error {
 			}
 		})
 	}
+	if a.wpnMesh != nil {
+		a.wpnMesh.Start(ctx)
+	}
 	a.serveWPN(func(network string, ln net.Listener, serve func(net.Listener) error, closed error) {
 		a.log.Info("listening", "network", network, "addr", ln.Addr().String())
 		wg.Go(func() {
@@ -209,6 +214,9 @@ func (a *App) Run(ctx context.Context) error {
 			a.log.Warn("wpn shutdown", "err", err)
 		}
 	}
+	if a.wpnMesh != nil {
+		a.wpnMesh.Close()
+	}
 	if a.wpnCache != nil {
 		_ = a.wpnCache.Shutdown(sctx)
 	}
@@ -233,6 +241,9 @@ func (a *App) closeAll() {
 	}
 	if a.wpnCache != nil {
 		_ = a.wpnCache.Close()
+	}
+	if a.wpnMesh != nil {
+		a.wpnMesh.Close()
 	}
 	a.mu.Lock()
 	for _, ln := range a.listeners {

@@ -8,6 +8,7 @@ import (
 	"github.com/revival-net/revival/internal/config"
 	"github.com/revival-net/revival/wpn"
 	"github.com/revival-net/revival/wpn/wpncache"
+	"github.com/revival-net/revival/wpn/wpnmesh"
 	"github.com/revival-net/revival/wpn/wpnserver"
 )
 
@@ -42,18 +43,30 @@ func (a *App) buildWPN() error {
 			return fmt.Errorf("wpn: public_ip: %w", err)
 		}
 	}
+	// The mesh links this primary with others (--wpn-peers, and any that
+	// dial in): requests for their users, searches and room lists go
+	// through it, and its live peers fill the node lists and the cache.
+	mesh := wpnmesh.New(wpnmesh.Options{
+		Peers:      c.PeerAddrs(),
+		Logger:     a.log.With("proto", "wpn_mesh"),
+		Registerer: a.registry,
+	})
+	opts.Mesh, opts.Links, opts.Rooms, opts.Nodes = mesh, mesh, mesh, mesh.Nodes
 	srv, err := wpnserver.New(opts)
 	if err != nil {
 		return fmt.Errorf("wpn primary: %w", err)
 	}
-	a.wpn = srv
+	mesh.Attach(srv)
+	a.wpn, a.wpnMesh = srv, mesh
 	for i, addr := range c.CacheAddrs() {
 		if i == 0 {
 			a.wpnCache = wpncache.New(wpncache.Options{
 				Logger:     a.log.With("proto", "wpn_cache"),
 				Registerer: a.registry,
+				// This primary, then the mesh's live primaries: the
+				// cache learns primaries from the mesh.
 				Local: func(local netip.AddrPort) []wpn.NodeEntry {
-					return []wpn.NodeEntry{srv.NodeEntry(local)}
+					return append([]wpn.NodeEntry{srv.NodeEntry(local)}, mesh.Nodes()...)
 				},
 			})
 		}

@@ -44,6 +44,10 @@ type WPN struct {
 	// PublicIP is the IPv4 address in handles, node lists and room names
 	// (default: the address each client connected to; set it behind NAT).
 	PublicIP       string `toml:"public_ip"`
+	// Peers lists other primaries to link with (host:port of their WPN
+	// port, comma-separated): searches, whois, PMs, browses, transfers and
+	// room lists then reach users on every primary (docs/wpn-mesh.md).
+	Peers          string `toml:"peers"`
 	MaxSecondaries int    `toml:"max_secondaries"` // default 20000
 	MaxConnsPerIP  int    `toml:"max_conns_per_ip"`
 }
@@ -215,18 +219,26 @@ func (w WPN) UDPPort() (uint16, error) {
 	return uint16(n), nil
 }
 
+// PeerAddrs returns the primaries to link with.
+func (w WPN) PeerAddrs() []string { return splitList(w.Peers) }
+
 // CacheAddrs returns the peer cache's listen addresses (none when off).
 func (w WPN) CacheAddrs() []string {
 	if !Enabled(w.Cache) {
 		return nil
 	}
-	var addrs []string
-	for _, a := range strings.Split(w.Cache, ",") {
+	return splitList(w.Cache)
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, a := range strings.Split(s, ",") {
 		if a = strings.TrimSpace(a); a != "" {
-			addrs = append(addrs, a)
+			out = append(out, a)
 		}
 	}
-	return addrs
+	return out
 }
 
 // Enabled reports whether a listen value turns its network on.
