@@ -43,7 +43,7 @@ type WPN struct {
 	Cache string `toml:"cache"`
 	// PublicIP is the IPv4 address in handles, node lists and room names
 	// (default: the address each client connected to; set it behind NAT).
-	PublicIP       string `toml:"public_ip"`
+	PublicIP string `toml:"public_ip"`
 	// Peers lists other primaries to link with (host:port of their WPN
 	// port, comma-separated): searches, whois, PMs, browses, transfers and
 	// room lists then reach users on every primary (docs/wpn-mesh.md).
