@@ -271,3 +271,25 @@ func (e *env) join331(room, name, topic string) *raw {
 func rank(v uint8) *uint8 { return &v }
 
 func rateUnlimited() netlimit.Rate { return netlimit.Rate{PerSecond: 1e9, Burst: 1e9} }
+
+// untilJoined reads until the host announces name joining (the end of an
+// admission, §6.1 step 7).
+func (c *raw) untilJoined(name string) {
+	c.t.Helper()
+	for {
+		switch p := c.next().(type) {
+		case *wpn.ChatUserInfo:
+			if p.Name == name {
+				return
+			}
+		case *wpn.ChatUserJoinedWithIP:
+			if p.Name == name {
+				return
+			}
+		case *wpn.ChatUserInfo331:
+			if p.Name == name {
+				return
+			}
+		}
+	}
+}

@@ -27,8 +27,14 @@ func cleanText(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	colour := false
 	for _, r := range s {
-		if (r < 0x20 && r != colourByte) || r == 0x7F {
+		switch {
+		case colour:
+			colour = false // the palette index after 0x03 is any byte
+		case r == colourByte:
+			colour = true
+		case r < 0x20 || r == 0x7F:
 			r = ' '
 		}
 		b.WriteRune(r)
