@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,8 +34,11 @@ type env struct {
 	hub  *hub.Hub
 	host *Host
 	srv  *netconn.Server
-	addr string // host:port of the listener
-	ap   netip.AddrPort
+	// panics counts handler panics, which netconn would recover
+	// silently; every test fails if there was one.
+	panics *atomic.Int64
+	addr   string // host:port of the listener
+	ap     netip.AddrPort
 }
 
 // newEnv starts a host with limits lim over a new SQLite store holding
@@ -79,11 +83,26 @@ func (e *env) start(lim Limits) {
 		t.Fatal(err)
 	}
 	e.host = h
-	e.srv = netconn.New(netconn.Options{Handle: Handler(h), Limits: netconn.Limits{MaxConnsPerIP: -1, MaxConns: -1}})
+	e.panics = new(atomic.Int64)
+	panics, serve := e.panics, Handler(h)
+	e.srv = netconn.New(netconn.Options{Limits: netconn.Limits{MaxConnsPerIP: -1, MaxConns: -1},
+		Handle: func(c *netconn.Conn) {
+			defer func() {
+				if r := recover(); r != nil {
+					panics.Add(1)
+					panic(r)
+				}
+			}()
+			serve(c)
+		}})
 	go func() { _ = e.srv.Serve(ln) }()
+	srv := e.srv
 	t.Cleanup(func() {
 		_ = h.Close()
-		_ = e.srv.Close()
+		_ = srv.Close()
+		if n := panics.Load(); n != 0 {
+			t.Errorf("%v panics in connection handlers", n)
+		}
 	})
 }
 
