@@ -28,7 +28,7 @@ var ctx = context.Background()
 
 // env is a host served on loopback with a fresh store.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	dir  string
 	st   store.Store
 	hub  *hub.Hub
@@ -132,7 +132,7 @@ func (e *env) account(name, password string) {
 // raw is a scripted chat client: frames in and out through a real
 // wpnconn session, as the conversations of wpn.md §6.1 read.
 type raw struct {
-	t  *testing.T
+	t  testing.TB
 	s  *wpnconn.Session
 	fr *wpn.FrameReader
 }
