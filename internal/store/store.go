@@ -28,6 +28,7 @@ type Store interface {
 	Rooms() Rooms
 	Settings() Settings
 	Changes() Changes
+	WPNRooms() WPNRooms
 	Close() error
 }
 
@@ -180,6 +181,10 @@ const (
 	// ChangeRoomPurged: an operator deleted room Name of Network from
 	// the store; a running server drops it and tells its members.
 	ChangeRoomPurged = "room.purged"
+	// ChangeWPNRoom: the hosted WinMX chat room Name was added, changed
+	// or removed (store.WPNRooms); a running server reloads it. Network
+	// is "wpn".
+	ChangeWPNRoom = "wpn.room"
 )
 
 // Change records that another process (the CLI) changed something a

@@ -272,6 +272,7 @@ func escapeURIPath(p string) string {
 var txQueries = []string{
 	qUserDelete, qUserDeleteMessages, qUserDeleteSettings, qUserDeleteTickers, qUserDeleteMembers, qUserDeleteRooms,
 	qRoomUpsert, qRoomClearMembers, qRoomAddMember,
+	qWPNRoomSet, qWPNRoomAdd,
 }
 
 // Driver returns DriverSQLite or DriverPostgres.
