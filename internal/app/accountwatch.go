@@ -126,6 +126,12 @@ func (w *changeWatcher) apply(ctx context.Context, c store.Change) {
 		if c.Network == hub.NetworkSoulseek && w.a.slsk != nil {
 			w.a.slsk.RoomPurged(ctx, c.Name)
 		}
+	case store.ChangeWPNRoom:
+		if w.a.wpnChat != nil {
+			if err := w.a.wpnChat.ReloadRoom(ctx, c.Name); err != nil {
+				w.a.log.Warn("reloading a WinMX chat room failed", "room", c.Name, "err", err)
+			}
+		}
 	default:
 		w.a.log.Warn("unknown change in the change log", "kind", c.Kind, "seq", c.Seq)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/revival-net/revival/internal/store/sqlstore"
 	"github.com/revival-net/revival/slsk/slskserver"
 	"github.com/revival-net/revival/wpn/wpncache"
+	"github.com/revival-net/revival/wpn/wpnchat"
 	"github.com/revival-net/revival/wpn/wpnmesh"
 	"github.com/revival-net/revival/wpn/wpnserver"
 )
@@ -38,6 +39,7 @@ type App struct {
 	wpn      *wpnserver.Server
 	wpnCache *wpncache.Server
 	wpnMesh  *wpnmesh.Mesh
+	wpnChat  *wpnchat.Host
 	watcher  *changeWatcher // applies the CLI's changes (see accountwatch.go)
 
 	mu        sync.Mutex
@@ -121,7 +123,7 @@ func (a *App) build(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := a.buildWPN(); err != nil {
+	if err := a.buildWPN(ctx); err != nil {
 		return err
 	}
 	if config.Enabled(a.cfg.Admin.Listen) {
@@ -217,6 +219,9 @@ func (a *App) Run(ctx context.Context) error {
 	if a.wpnMesh != nil {
 		a.wpnMesh.Close()
 	}
+	if a.wpnChat != nil {
+		_ = a.wpnChat.Shutdown(sctx)
+	}
 	if a.wpnCache != nil {
 		_ = a.wpnCache.Shutdown(sctx)
 	}
@@ -244,6 +249,9 @@ func (a *App) closeAll() {
 	}
 	if a.wpnMesh != nil {
 		a.wpnMesh.Close()
+	}
+	if a.wpnChat != nil {
+		_ = a.wpnChat.Close()
 	}
 	a.mu.Lock()
 	for _, ln := range a.listeners {

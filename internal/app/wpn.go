@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/netip"
@@ -8,6 +9,7 @@ import (
 	"github.com/revival-net/revival/internal/config"
 	"github.com/revival-net/revival/wpn"
 	"github.com/revival-net/revival/wpn/wpncache"
+	"github.com/revival-net/revival/wpn/wpnchat"
 	"github.com/revival-net/revival/wpn/wpnmesh"
 	"github.com/revival-net/revival/wpn/wpnserver"
 )
@@ -15,7 +17,7 @@ import (
 // buildWPN makes the WinMX primary and the peer cache that points WinMX
 // clients at it. The primary's listener is bound first, so the port it
 // announces in node lists is the real one (":0" in tests).
-func (a *App) buildWPN() error {
+func (a *App) buildWPN(ctx context.Context) error {
 	c := a.cfg.WPN
 	if !config.Enabled(c.Listen) {
 		return nil
@@ -46,7 +48,23 @@ func (a *App) buildWPN() error {
 	// The mesh links this primary with others (--wpn-peers, and any that
 	// dial in): requests for their users, searches and room lists go
 	// through it, and its live peers fill the node lists and the cache.
+	// Chat rooms are hosted on the primary's port (chat clients send a
+	// 0x57 key block); their names carry the public address.
+	chat, err := wpnchat.New(ctx, wpnchat.Options{
+		Hub:        a.hub,
+		Logger:     a.log.With("proto", "wpn_chat"),
+		Registerer: a.registry,
+		Addr: func() netip.AddrPort {
+			return netip.AddrPortFrom(roomHostIP(opts.PublicIP, a.Addr("wpn")), opts.TCPPort)
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("wpn chat: %w", err)
+	}
+	a.wpnChat = chat
+	opts.Chat = chat
 	mesh := wpnmesh.New(wpnmesh.Options{
+		LocalRooms: chat,
 		Peers:      c.PeerAddrs(),
 		Logger:     a.log.With("proto", "wpn_mesh"),
 		Registerer: a.registry,
@@ -75,6 +93,30 @@ func (a *App) buildWPN() error {
 		}
 	}
 	return nil
+}
+
+// roomHostIP is the IPv4 address in the names of hosted rooms (wpn.md
+// §1.4: chat clients connect to the address in the name): the public
+// address if configured, else the listener's own if it names one, else
+// the first non-loopback IPv4 address of this machine, else loopback.
+// Behind NAT only --wpn-public-ip is right.
+func roomHostIP(public netip.Addr, listener string) netip.Addr {
+	if public.IsValid() {
+		return public
+	}
+	if ap, err := netip.ParseAddrPort(listener); err == nil && ap.Addr().Unmap().Is4() && !ap.Addr().IsUnspecified() {
+		return ap.Addr().Unmap()
+	}
+	if addrs, err := net.InterfaceAddrs(); err == nil {
+		for _, a := range addrs {
+			if n, ok := a.(*net.IPNet); ok {
+				if ip, ok := netip.AddrFromSlice(n.IP); ok && ip.Unmap().Is4() && !ip.IsLoopback() {
+					return ip.Unmap()
+				}
+			}
+		}
+	}
+	return netip.AddrFrom4([4]byte{127, 0, 0, 1})
 }
 
 // cacheListener names the i-th peer cache listener ("wpn-cache",

@@ -7,8 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/revival-net/revival/internal/store"
 	"github.com/revival-net/revival/wpn"
 	"github.com/revival-net/revival/wpn/wpncache"
+	"github.com/revival-net/revival/wpn/wpnclient"
 	"github.com/revival-net/revival/wpn/wpntest"
 )
 
@@ -51,4 +53,42 @@ func TestWPNCacheListsThePrimary(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("Run did not return")
 	}
+}
+
+// A room an operator creates is hosted on the primary's port: it shows in
+// a secondary's room list (0x238E) with the primary's address in its
+// name, and a chat client joins it there (wpn.md §6.1, §6.3).
+func TestWPNHostedRoomListedAndJoinable(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Admin.Listen = "off"
+	a, err := New(t.Context(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	if err := a.wpnChat.CreateRoom(t.Context(), store.WPNRoom{Name: "Revival Lobby", Topic: "hello"}); err != nil {
+		t.Fatal(err)
+	}
+	h := &wpntest.Harness{T: t, Addr: a.Addr("wpn")}
+	alice := h.Login("alice123")
+	alice.Send(&wpn.RoomListRequest{})
+	room := wpntest.Expect[*wpn.RoomListEntry](alice)
+	primary := netip.MustParseAddrPort(a.Addr("wpn"))
+	want := wpn.RoomAddr{Base: "Revival Lobby", IP: primary.Addr(), Port: primary.Port()}
+	if ra, err := wpn.ParseRoomName(room.Name); err != nil || ra != want || room.Topic != "hello" {
+		t.Fatalf("room %+v (%v), want one hosted at %v", room, err, want)
+	}
+	c, err := wpnclient.DialChat(t.Context(), room.Name, wpnclient.ChatOptions{Name: alice.FullName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Say("hi"); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	<-done
 }
