@@ -115,7 +115,7 @@ func TestStartReportsEarlyExit(t *testing.T) {
 
 func TestServeArgs(t *testing.T) {
 	got := strings.Join(ServeArgs("/tmp/d", "127.0.0.1:5"), " ")
-	want := "serve --data /tmp/d --slsk 127.0.0.1:5 --admin off --bcrypt-cost 4 --slsk-max-conns-per-ip -1 --slsk-registrations-per-host-hour -1 --slsk-registrations-per-minute -1 --log-level warn"
+	want := "serve --data /tmp/d --slsk 127.0.0.1:5 --wpn off --wpn-cache off --admin off --bcrypt-cost 4 --slsk-max-conns-per-ip -1 --slsk-registrations-per-host-hour -1 --slsk-registrations-per-minute -1 --log-level warn"
 	if got != want {
 		t.Errorf("ServeArgs = %q, want %q", got, want)
 	}
