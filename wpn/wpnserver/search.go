@@ -25,9 +25,12 @@ func (s *Server) handleSearch(ss *session, p *wpn.Search) {
 		Owners:   s.ownerFilter(ss, p.MinLineType),
 		Limit:    s.lim.MaxSearchResults,
 	}}
+	var out []byte
 	s.index.Search(q, func(o shareindex.Owner, f *shareindex.File) bool {
-		return s.sendHit(ss, p.SearchID, o, f)
+		out = s.appendHit(out, ss, p.SearchID, o, f)
+		return true
 	})
+	s.sendHits(ss, out)
 	s.searchMesh(ss, p.SearchID, p)
 }
 
@@ -39,9 +42,12 @@ func (s *Server) handleHashSearch(ss *session, p *wpn.HashSearch) {
 	}
 	s.metrics.searches.WithLabelValues("hash").Inc()
 	filter := shareindex.Filter{FileType: p.FileType, Owners: s.ownerFilter(ss, p.MinLineType), Limit: s.lim.MaxSearchResults}
+	var out []byte
 	s.index.HashSearch(p.Hash, filter, func(o shareindex.Owner, f *shareindex.File) bool {
-		return s.sendHit(ss, p.SearchID, o, f)
+		out = s.appendHit(out, ss, p.SearchID, o, f)
+		return true
 	})
+	s.sendHits(ss, out)
 	s.searchMesh(ss, p.SearchID, p)
 }
 
@@ -111,15 +117,23 @@ func (s *Server) lineFilter(min uint8) func(shareindex.Owner) bool {
 	}
 }
 
-// sendHit sends one 0x177A for file f of owner o; false stops the search
-// (the searcher is gone).
-func (s *Server) sendHit(ss *session, id uint32, o shareindex.Owner, f *shareindex.File) bool {
+// appendHit appends the 0x177A frame for file f of owner o. The hits of
+// one search go out as one queued buffer (sendHits): one lock and one
+// writer wake-up per search instead of one per hit, and the index's read
+// lock is held only while frames are encoded, never while sending.
+func (s *Server) appendHit(out []byte, ss *session, id uint32, o shareindex.Owner, f *shareindex.File) []byte {
 	hit, ok := s.hitFor(ss.handle, o, f)
 	if !ok {
-		return true // left while we searched
+		return out // left while we searched
 	}
 	hit.SearchID = id
-	return ss.c.Send(wpn.AppendPacket(nil, hit)) == nil
+	return wpn.AppendPacket(out, hit)
+}
+
+func (s *Server) sendHits(ss *session, out []byte) {
+	if len(out) > 0 {
+		_ = ss.c.Send(out)
+	}
 }
 
 // hitFor builds the 0x177A for file f of local owner o, under this
