@@ -37,30 +37,35 @@ func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return dispatch(ctx, "revival", commands(), args, stdout, stderr)
+}
+
+// dispatch runs the command of table named by args[0] (prog is the
+// command line so far: "revival", "revival wpn"), or prints the table.
+func dispatch(ctx context.Context, prog string, table []command, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stderr)
+		usage(stderr, prog, table)
 		if len(args) == 0 {
 			return 2
 		}
 		return 0
 	}
-	for _, c := range commands() {
+	for _, c := range table {
 		if c.name == args[0] {
 			return c.run(ctx, args[1:], stdout, stderr)
 		}
 	}
-	fmt.Fprintf(stderr, "revival: unknown command %q\n\n", args[0])
-	usage(stderr)
+	fmt.Fprintf(stderr, "%s: unknown command %q\n\n", prog, args[0])
+	usage(stderr, prog, table)
 	return 2
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: revival <command> [flags] [args]")
-	fmt.Fprintln(w)
-	for _, c := range commands() {
+func usage(w io.Writer, prog string, table []command) {
+	fmt.Fprintf(w, "usage: %s <command> [flags] [args]\n\n", prog)
+	for _, c := range table {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.usage)
 	}
-	fmt.Fprintln(w, "\nRun `revival <command> -h` for a command's flags.")
+	fmt.Fprintf(w, "\nRun `%s <command> -h` for a command's flags.\n", prog)
 }
 
 // parseInterspersed parses flags that may come before or after positional
