@@ -8,10 +8,10 @@ import (
 // wpnCommands is the `revival wpn` table; each entry's file holds its
 // flags. Other WPN tools (the secondary client) add their entries here.
 func wpnCommands() []command {
-	return []command{
-		{"chat", "join a WinMX chat room and talk from the terminal (revival wpn chat ROOM)", runWPNChat},
-		{"room", "operators: add, list and remove the hosted chat rooms", runWPNRoom},
-	}
+	return append(wpnSecondaryCommands(),
+		command{"chat", "join a WinMX chat room and talk from the terminal (revival wpn chat ROOM)", runWPNChat},
+		command{"room", "operators: add, list and remove the hosted chat rooms", runWPNRoom},
+	)
 }
 
 // runWPN implements `revival wpn <command>`.

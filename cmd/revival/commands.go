@@ -22,7 +22,7 @@ func commands() []command {
 		{"serve", "run every enabled network (default ports, SQLite in --data)", runServe},
 		{"user", "manage accounts: add, passwd, ban, unban, list, del, admin", runUser},
 		{"slsk", "Soulseek client: search, get, browse, say, pm, share, watch; rooms (operators)", runSlskWithRooms},
-		{"wpn", "WinMX: chat client; hosted chat rooms (operators)", runWPN},
+		{"wpn", "WinMX client: search, whois, pm, browse, rooms, chat; hosted chat rooms (operators)", runWPN},
 		{"bench", "load tools: bench slsk, bench wpn", runBench},
 		{"version", "print the version", runVersion},
 	}
