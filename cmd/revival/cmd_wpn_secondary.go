@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/revival-net/revival/wpn"
-	"github.com/revival-net/revival/wpn/wpncache"
 	"github.com/revival-net/revival/wpn/wpnclient"
 )
 
@@ -67,15 +66,13 @@ func runWPNSecondary(ctx context.Context, sub string, args []string, stdout, std
 	}
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	addr := *server
+	opts := wpnclient.Options{Name: *name}
+	var c *wpnclient.Client
 	if *cache != "" {
-		nodes, err := wpncache.FetchAny(dctx, strings.Split(*cache, ","))
-		if err != nil || len(nodes) == 0 {
-			return fail(stderr, "wpn "+sub, fmt.Errorf("no primary from the peer caches: %v", err))
-		}
-		addr = fmt.Sprintf("%s:%d", nodes[0].IP, nodes[0].TCPPort)
+		c, err = wpnclient.DialCache(dctx, strings.Split(*cache, ","), opts)
+	} else {
+		c, err = wpnclient.Dial(dctx, *server, opts)
 	}
-	c, err := wpnclient.Dial(dctx, addr, wpnclient.Options{Name: *name})
 	if err != nil {
 		return fail(stderr, "wpn "+sub, printableError{err})
 	}
